@@ -1,0 +1,57 @@
+# Two commands on a fresh Debian/Ubuntu machine:  `make demo`  and  `make test`.
+# Both install what is missing first: the bioinformatics tools from the distribution
+# (when run as root; otherwise the apt-get line to run is printed) and a .venv with the
+# pinned Python packages of pyproject.toml.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= all
+APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc multiqc freebayes delly snpeff \
+	mosdepth default-jre-headless libhts-dev
+
+.PHONY: setup tools venv demo test lint format clean
+
+setup: tools venv
+
+tools:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Missing tools: $$missing. Install them, or use conda: snakemake --sdm conda"; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "Missing packages: run  sudo apt-get install --no-install-recommends $$missing"; \
+		echo "(or use conda instead: snakemake --sdm conda --cores N)"; exit 1; fi; \
+	echo "Installing $$missing"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[workflow,dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/snakemake --cores $(CORES)
+
+test: setup
+	$(BIN)/pytest -v; status=$$?; [ $$status -eq 5 ] && echo "no tests collected" && status=0; exit $$status
+
+lint: venv
+	$(BIN)/snakemake --lint
+	$(BIN)/snakefmt --check Snakefile workflow
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/snakefmt Snakefile workflow
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf results logs benchmarks .snakemake

@@ -1,0 +1,20 @@
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/reference.smk"
+include: "workflow/rules/qc.smk"
+include: "workflow/rules/align.smk"
+include: "workflow/rules/call.smk"
+include: "workflow/rules/annotate.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

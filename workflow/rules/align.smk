@@ -1,0 +1,64 @@
+rule bwa_mem:
+    input:
+        r1="results/trimmed/{sample}.{unit}.R1.fastq.gz",
+        r2="results/trimmed/{sample}.{unit}.R2.fastq.gz",
+        index=multiext("results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    output:
+        temp("results/bam/units/{sample}.{unit}.bam"),
+    log:
+        "logs/bwa_mem/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/bwa_mem/{sample}.{unit}.tsv"
+    params:
+        read_group=read_group,
+        index="results/reference/genome.fa",
+    conda:
+        "../../envs/bwa.yaml"
+    threads: 8
+    resources:
+        mem_mb=lambda wildcards, attempt: 16000 * attempt,
+        runtime=lambda wildcards, attempt: 720 * attempt,
+    shell:
+        # fixmate -m adds the mate tags markdup needs; sort per unit, merge per sample.
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.index} {input.r1} {input.r2} "
+        "| samtools fixmate -m -u - - "
+        "| samtools sort -@ {threads} -m 1G -T {output}.tmp -o {output} -) 2> {log}"
+
+
+rule merge_markdup:
+    input:
+        sample_unit_bams,
+    output:
+        bam="results/bam/{sample}.bam",
+        stats="results/qc/markdup/{sample}.txt",
+    log:
+        "logs/markdup/{sample}.log",
+    benchmark:
+        "benchmarks/markdup/{sample}.tsv"
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 4
+    resources:
+        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        runtime=lambda wildcards, attempt: 360 * attempt,
+    shell:
+        "(samtools merge -@ {threads} -u -o - {input} "
+        "| samtools markdup -@ {threads} -f {output.stats} -T {output.bam}.tmp - {output.bam}) "
+        "2> {log}"
+
+
+rule bam_index:
+    input:
+        "results/bam/{sample}.bam",
+    output:
+        "results/bam/{sample}.bam.bai",
+    log:
+        "logs/bam_index/{sample}.log",
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    shell:
+        "samtools index {input} 2> {log}"

@@ -1,0 +1,122 @@
+import os
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+from snakemake_interface_executor_plugins.settings import DeploymentMethod
+
+# The workflow's own package (src/actionable) is importable by the workflow and its jobs.
+SRC_DIR = str(Path(workflow.basedir) / "src")
+if SRC_DIR not in sys.path:
+    sys.path.insert(0, SRC_DIR)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (SRC_DIR, os.environ.get("PYTHONPATH", "")) if p
+)
+
+from actionable.sheets import load_sheets
+from actionable.toolcheck import missing_tools, snpeff_command
+
+
+validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+
+samples, units, _problems = load_sheets(
+    config["samples"],
+    config["units"],
+    workflow.source_path("../schemas/samples.schema.yaml"),
+    workflow.source_path("../schemas/units.schema.yaml"),
+)
+if _problems:
+    raise WorkflowError(
+        "The sample/unit sheets need fixing:\n" + "\n".join(f"  - {p}" for p in _problems)
+    )
+
+USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+SNPEFF_DB = config["snpeff"]["database"] or config["reference"]["build"]
+BUILD_SNPEFF_DB = not config["snpeff"]["database"]
+CALLER = config["calling"]["caller"]
+
+
+def required_tools():
+    tools = ["bwa", "samtools", "bcftools", "bgzip", "tabix", "fastp", "fastqc"]
+    return tools + ["multiqc", "mosdepth", "snpEff", CALLER]
+
+
+if not USE_CONDA:
+    _missing = missing_tools(required_tools())
+    if _missing:
+        raise WorkflowError("Missing tools:\n" + "\n".join(f"  - {m}" for m in _missing))
+
+
+wildcard_constraints:
+    sample="[A-Za-z0-9][A-Za-z0-9_-]*",
+    unit="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    read="R[12]",
+
+
+def snpeff(mem_mb):
+    """snpEff command line with a Java heap a little below the job's memory."""
+    return snpeff_command(max(256, int(mem_mb * 0.8)), USE_CONDA)
+
+
+def unit_fastqs(wildcards):
+    unit = units.loc[(wildcards.sample, wildcards.unit)]
+    return {"r1": unit["fq1"], "r2": unit["fq2"]}
+
+
+def raw_fastq(wildcards):
+    column = "fq1" if wildcards.read == "R1" else "fq2"
+    return units.loc[(wildcards.sample, wildcards.unit), column]
+
+
+def read_group(wildcards):
+    unit = units.loc[(wildcards.sample, wildcards.unit)]
+    platform = unit["platform"] or config["align"]["platform"]
+    sample, lane = wildcards.sample, wildcards.unit
+    return f"@RG\\tID:{sample}.{lane}\\tSM:{sample}\\tLB:{sample}\\tPU:{lane}\\tPL:{platform}"
+
+
+def sample_unit_bams(wildcards):
+    return expand(
+        "results/bam/units/{sample}.{unit}.bam",
+        sample=wildcards.sample,
+        unit=units.loc[wildcards.sample, "unit"],
+    )
+
+
+def snpeff_database():
+    if BUILD_SNPEFF_DB:
+        return f"results/reference/snpeff/data/{SNPEFF_DB}/snpEffectPredictor.bin"
+    return f"results/reference/snpeff/data/{SNPEFF_DB}"
+
+
+def germline_samples():
+    return list(samples["sample"])
+
+
+def multiqc_inputs():
+    files = []
+    for sample, unit in units.index:
+        files.append(f"results/qc/fastp/{sample}.{unit}.json")
+        files += expand(
+            "results/qc/fastqc/{sample}.{unit}.{read}_fastqc.zip",
+            sample=sample,
+            unit=unit,
+            read=["R1", "R2"],
+        )
+    for sample in germline_samples():
+        files += [
+            f"results/qc/samtools_stats/{sample}.txt",
+            f"results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
+            f"results/qc/mosdepth/{sample}.mosdepth.summary.txt",
+            f"results/qc/bcftools_stats/{sample}.txt",
+            f"results/qc/snpeff/{sample}.csv",
+        ]
+    return files
+
+
+def all_outputs():
+    return [
+        *expand("results/annotated/{sample}.germline.vcf.gz.tbi", sample=germline_samples()),
+        "results/qc/multiqc_report.html",
+    ]

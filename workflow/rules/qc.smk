@@ -1,0 +1,135 @@
+rule fastp:
+    input:
+        unpack(unit_fastqs),
+    output:
+        r1=temp("results/trimmed/{sample}.{unit}.R1.fastq.gz"),
+        r2=temp("results/trimmed/{sample}.{unit}.R2.fastq.gz"),
+        json="results/qc/fastp/{sample}.{unit}.json",
+        html="results/qc/fastp/{sample}.{unit}.html",
+    log:
+        "logs/fastp/{sample}.{unit}.log",
+    benchmark:
+        "benchmarks/fastp/{sample}.{unit}.tsv"
+    params:
+        extra=config["fastp"]["extra"],
+    conda:
+        "../../envs/fastp.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=120,
+    shell:
+        "fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} "
+        "--detect_adapter_for_pe --thread {threads} --json {output.json} --html {output.html} "
+        "--report_title '{wildcards.sample} {wildcards.unit}' {params.extra} 2> {log}"
+
+
+rule fastqc:
+    input:
+        raw_fastq,
+    output:
+        html="results/qc/fastqc/{sample}.{unit}.{read}_fastqc.html",
+        zip="results/qc/fastqc/{sample}.{unit}.{read}_fastqc.zip",
+    log:
+        "logs/fastqc/{sample}.{unit}.{read}.log",
+    conda:
+        "../../envs/fastqc.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=120,
+    shadow:
+        "minimal"
+    shell:
+        # FastQC names its output after the input file; link it under the unit's name first.
+        "(mkdir -p fastqc_in fastqc_out && "
+        'ln -s "$(readlink -f {input})" fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && '
+        "fastqc --quiet --threads {threads} --outdir fastqc_out "
+        "fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && "
+        "mv fastqc_out/*_fastqc.html {output.html} && mv fastqc_out/*_fastqc.zip {output.zip}) "
+        "> {log} 2>&1"
+
+
+rule samtools_stats:
+    input:
+        bam="results/bam/{sample}.bam",
+        ref="results/reference/genome.fa",
+    output:
+        "results/qc/samtools_stats/{sample}.txt",
+    log:
+        "logs/samtools_stats/{sample}.log",
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
+
+
+rule mosdepth:
+    input:
+        bam="results/bam/{sample}.bam",
+        bai="results/bam/{sample}.bam.bai",
+        bed="results/reference/genes.bed",
+    output:
+        "results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
+        "results/qc/mosdepth/{sample}.mosdepth.region.dist.txt",
+        "results/qc/mosdepth/{sample}.mosdepth.summary.txt",
+        "results/qc/mosdepth/{sample}.regions.bed.gz",
+        "results/qc/mosdepth/{sample}.thresholds.bed.gz",
+    log:
+        "logs/mosdepth/{sample}.log",
+    params:
+        prefix="results/qc/mosdepth/{sample}",
+    conda:
+        "../../envs/mosdepth.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=120,
+    shell:
+        "mosdepth --threads {threads} --no-per-base --by {input.bed} "
+        "--thresholds 1,10,20,30 --fast-mode {params.prefix} {input.bam} 2> {log}"
+
+
+rule bcftools_stats:
+    input:
+        vcf="results/calls/{sample}.germline.vcf.gz",
+        ref="results/reference/genome.fa",
+    output:
+        "results/qc/bcftools_stats/{sample}.txt",
+    log:
+        "logs/bcftools_stats/{sample}.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    shell:
+        "bcftools stats --fasta-ref {input.ref} --apply-filters PASS {input.vcf} "
+        "> {output} 2> {log}"
+
+
+rule multiqc:
+    input:
+        multiqc_inputs(),
+    output:
+        report="results/qc/multiqc_report.html",
+        data=directory("results/qc/multiqc_data"),
+    log:
+        "logs/multiqc.log",
+    conda:
+        "../../envs/multiqc.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    shadow:
+        "minimal"
+    shell:
+        "(printf '%s\\n' {input} > multiqc_files.txt && "
+        "multiqc --force --no-ansi --outdir results/qc --filename multiqc_report.html "
+        "--file-list multiqc_files.txt) > {log} 2>&1"

@@ -1,0 +1,158 @@
+rule reference_fasta:
+    input:
+        config["reference"]["fasta"],
+    output:
+        "results/reference/genome.fa",
+    log:
+        "logs/reference/fasta.log",
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    shell:
+        "(if [[ {input} == *.gz ]]; then gzip -dc {input}; else cat {input}; fi > {output}) "
+        "2> {log}"
+
+
+rule reference_faidx:
+    input:
+        "results/reference/genome.fa",
+    output:
+        "results/reference/genome.fa.fai",
+    log:
+        "logs/reference/faidx.log",
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    shell:
+        "samtools faidx {input} 2> {log}"
+
+
+rule reference_bwa_index:
+    input:
+        "results/reference/genome.fa",
+    output:
+        multiext("results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    log:
+        "logs/reference/bwa_index.log",
+    benchmark:
+        "benchmarks/reference/bwa_index.tsv"
+    conda:
+        "../../envs/bwa.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        runtime=180,
+    shell:
+        "bwa index {input} 2> {log}"
+
+
+rule reference_gene_bed:
+    input:
+        config["reference"]["gtf"],
+    output:
+        "results/reference/genes.bed",
+    log:
+        "logs/reference/gene_bed.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/gene_bed.py"
+
+
+rule snpeff_config:
+    output:
+        "results/reference/snpeff/snpEff.config",
+    log:
+        "logs/reference/snpeff_config.log",
+    params:
+        database=SNPEFF_DB,
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    script:
+        "../scripts/snpeff_config.py"
+
+
+if BUILD_SNPEFF_DB:
+
+    rule snpeff_check_files:
+        input:
+            fasta="results/reference/genome.fa",
+            gtf=config["reference"]["gtf"],
+        output:
+            cds=f"results/reference/snpeff/data/{SNPEFF_DB}/cds.fa",
+            protein=f"results/reference/snpeff/data/{SNPEFF_DB}/protein.fa",
+        log:
+            "logs/reference/snpeff_check_files.log",
+        conda:
+            "../../envs/python.yaml"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        script:
+            "../scripts/snpeff_check_files.py"
+
+
+    rule snpeff_build:
+        input:
+            config="results/reference/snpeff/snpEff.config",
+            fasta="results/reference/genome.fa",
+            gtf=config["reference"]["gtf"],
+            cds=f"results/reference/snpeff/data/{SNPEFF_DB}/cds.fa",
+            protein=f"results/reference/snpeff/data/{SNPEFF_DB}/protein.fa",
+        output:
+            f"results/reference/snpeff/data/{SNPEFF_DB}/snpEffectPredictor.bin",
+        log:
+            "logs/reference/snpeff_build.log",
+        benchmark:
+            "benchmarks/reference/snpeff_build.tsv"
+        params:
+            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            dir=f"results/reference/snpeff/data/{SNPEFF_DB}",
+            database=SNPEFF_DB,
+        conda:
+            "../../envs/snpeff.yaml"
+        threads: 1
+        resources:
+            mem_mb=lambda wildcards, attempt: 4000 * 2 ** (attempt - 1),
+            runtime=120,
+        shell:
+            "(ln -sf \"$PWD/{input.fasta}\" {params.dir}/sequences.fa && "
+            "(if [[ {input.gtf} == *.gz ]]; then gzip -dc {input.gtf}; else cat {input.gtf}; fi) "
+            "> {params.dir}/genes.gtf && "
+            "{params.snpeff} build -gtf22 -noLog -v -c {input.config} {params.database}) "
+            "> {log} 2>&1"
+
+else:
+
+    rule snpeff_download:
+        output:
+            directory(f"results/reference/snpeff/data/{SNPEFF_DB}"),
+        log:
+            "logs/reference/snpeff_download.log",
+        params:
+            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            database=SNPEFF_DB,
+        conda:
+            "../../envs/snpeff.yaml"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=120,
+        shell:
+            '{params.snpeff} download -noLog -v -dataDir "$PWD/results/reference/snpeff/data" '
+            "{params.database} > {log} 2>&1"
