@@ -97,7 +97,7 @@ def germline_samples():
 def multiqc_inputs():
     files = []
     for sample, unit in units.index:
-        files.append(f"results/qc/fastp/{sample}.{unit}.json")
+        files.append(f"results/qc/fastp/{sample}.{unit}.fastp.json")
         files += expand(
             "results/qc/fastqc/{sample}.{unit}.{read}_fastqc.zip",
             sample=sample,

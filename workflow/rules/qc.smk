@@ -4,8 +4,8 @@ rule fastp:
     output:
         r1=temp("results/trimmed/{sample}.{unit}.R1.fastq.gz"),
         r2=temp("results/trimmed/{sample}.{unit}.R2.fastq.gz"),
-        json="results/qc/fastp/{sample}.{unit}.json",
-        html="results/qc/fastp/{sample}.{unit}.html",
+        json="results/qc/fastp/{sample}.{unit}.fastp.json",
+        html="results/qc/fastp/{sample}.{unit}.fastp.html",
     log:
         "logs/fastp/{sample}.{unit}.log",
     benchmark:
@@ -118,7 +118,7 @@ rule multiqc:
         multiqc_inputs(),
     output:
         report="results/qc/multiqc_report.html",
-        data=directory("results/qc/multiqc_data"),
+        data=directory("results/qc/multiqc_report_data"),
     log:
         "logs/multiqc.log",
     conda:
