@@ -1,0 +1,1 @@
+"""Helpers for the pgx tests: small VCFs written as text."""
