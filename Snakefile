@@ -12,9 +12,10 @@ include: "workflow/rules/qc.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/annotate.smk"
+include: "workflow/rules/pgx.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_outputs(),
-    default_target: True

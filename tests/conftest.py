@@ -67,6 +67,12 @@ def demo_run(tmp_path_factory) -> Path:
         fields[3:5] = [str(REPO / f) for f in fields[3:5]]
         rows.append("\t".join(fields))
     (workdir / "units.tsv").write_text("\n".join(rows) + "\n")
-    write_config(workdir, DEMO / "genome.fa", DEMO / "genes.gtf", "demo")
+    write_config(
+        workdir,
+        DEMO / "genome.fa",
+        DEMO / "genes.gtf",
+        "demo",
+        pgx={"site_map": str(DEMO / "pgx_sites.tsv")},
+    )
     snakemake(workdir)
     return workdir

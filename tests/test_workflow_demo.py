@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pysam
@@ -55,9 +56,8 @@ def test_snpeff_database_checks_pass(demo_run: Path) -> None:
     for line in log.splitlines():
         if "Errors" in line and "%" in line:
             print(line.strip())
-    errors = [
-        line for line in log.splitlines() if line.strip().startswith("Errors") and "0.00%" not in line
-    ]
+    lines = [line.strip() for line in log.splitlines()]
+    errors = [line for line in lines if line.startswith("Errors") and "0.00%" not in line]
     assert not errors, errors
 
 
@@ -90,3 +90,17 @@ def test_per_gene_coverage(demo_run: Path) -> None:
     assert {"EGFR", "BRCA2", "CYP2C19", "GAPDH"} <= set(depth)
     for gene, mean in depth.items():
         assert 30 <= mean <= 55, (gene, mean)
+
+
+def test_pgx_cyp2c19_from_reads(demo_run: Path) -> None:
+    report = json.loads((demo_run / f"results/pgx/{SAMPLE}/pgx.json").read_text())
+    genes = {gene["gene"]: gene for gene in report["genes"]}
+    cyp2c19 = genes["CYP2C19"]
+    assert cyp2c19["diplotype"] == "*1/*2"
+    assert cyp2c19["phenotype"] == "Intermediate Metabolizer"
+    assert cyp2c19["missing_positions"] == []
+    clopidogrel = [r for r in cyp2c19["recommendations"] if r["drug"] == "clopidogrel"]
+    assert clopidogrel and "prasugrel" in clopidogrel[0]["text"].lower()
+    print(clopidogrel[0]["strength"], clopidogrel[0]["text"])
+    # the demo panel carries no other pharmacogene positions: not called, never "normal"
+    assert genes["TPMT"]["status"] == "not_called" and genes["TPMT"]["phenotype"] is None

@@ -21,7 +21,7 @@ def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
 def test_snakemake_lint_is_clean() -> None:
     result = run(sys.executable, "-m", "snakemake", "--lint")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Congratulations, your workflow is in a good condition!" in result.stdout
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
 
 
 def test_snakefmt_is_clean() -> None:
@@ -91,7 +91,8 @@ def test_unit_errors(sheet_dir: Path) -> None:
             {"sample": "S9", "unit": "L1", "fq1": "a_R1.fq.gz", "fq2": "a_R2.fq.gz"},
         ],
     )
-    out = snakemake(sheet_dir, "--dry-run", check=False).stderr
+    result = snakemake(sheet_dir, "--dry-run", check=False)
+    out = result.stdout + result.stderr
     assert "units.tsv line 3: unit L1 of sample S2 is repeated" in out
     assert "units.tsv line 4: sample S9 is not in samples.tsv" in out
     assert "units.tsv line 2, column fq1: file a_R1.fq.gz does not exist" in out
@@ -137,6 +138,26 @@ def test_missing_tool_is_named_with_both_remedies(sheet_dir: Path, tmp_path: Pat
         env=env,
     )
     assert result.returncode != 0
-    assert "fastp is not on PATH: run with '--sdm conda'" in result.stderr
-    assert "apt-get install fastp" in result.stderr
+    out = result.stdout + result.stderr
+    assert "fastp is not on PATH: run with '--sdm conda'" in out
+    assert "apt-get install fastp" in out
     assert shutil.which("fastp"), "fastp should be installed for the rest of the suite"
+
+
+def test_prebuilt_snpeff_database_is_downloaded_not_built(tmp_path: Path) -> None:
+    reads = sorted((DEMO / "reads").glob("DEMO_G1_L001_R*.fastq.gz"))
+    write_sheets(
+        tmp_path,
+        [{"sample": "S1", "patient": "P1", "type": "germline", "tumor_type": ""}],
+        [{"sample": "S1", "unit": "L1", "fq1": str(reads[0]), "fq2": str(reads[1])}],
+    )
+    write_config(
+        tmp_path,
+        DEMO / "genome.fa",
+        DEMO / "genes.gtf",
+        "GRCh38",
+        snpeff={"database": "GRCh38.mane.1.2.refseq"},
+    )
+    result = snakemake(tmp_path, "--dry-run", "--quiet", "rules")
+    assert "snpeff_download" in result.stdout
+    assert "snpeff_build" not in result.stdout

@@ -16,7 +16,7 @@ def variant_keys(path: Path, pass_only: bool = True, sample: str | None = None) 
     with pysam.VariantFile(str(path)) as vcf:
         name = sample or (next(iter(vcf.header.samples)) if vcf.header.samples else None)
         for record in vcf:
-            if pass_only and "PASS" not in record.filter.keys() and len(record.filter):
+            if pass_only and "PASS" not in record.filter and len(record.filter):
                 continue
             gt = record.samples[name]["GT"] if name else None
             for index, alt in enumerate(record.alts or (), start=1):

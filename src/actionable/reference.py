@@ -1,4 +1,4 @@
-"""Reference files the workflow derives from the configured FASTA and GTF."""
+"""Reference files the workflow derives from its FASTA and GTF."""
 
 from __future__ import annotations
 

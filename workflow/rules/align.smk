@@ -2,22 +2,24 @@ rule bwa_mem:
     input:
         r1="results/trimmed/{sample}.{unit}.R1.fastq.gz",
         r2="results/trimmed/{sample}.{unit}.R2.fastq.gz",
-        index=multiext("results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"),
+        index=multiext(
+            "results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"
+        ),
     output:
         temp("results/bam/units/{sample}.{unit}.bam"),
     log:
         "logs/bwa_mem/{sample}.{unit}.log",
     benchmark:
         "benchmarks/bwa_mem/{sample}.{unit}.tsv"
-    params:
-        read_group=read_group,
-        index="results/reference/genome.fa",
     conda:
         "../../envs/bwa.yaml"
     threads: 8
     resources:
         mem_mb=lambda wildcards, attempt: 16000 * attempt,
         runtime=lambda wildcards, attempt: 720 * attempt,
+    params:
+        read_group=read_group,
+        index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
     shell:
         # fixmate -m adds the mate tags markdup needs; sort per unit, merge per sample.
         "(bwa mem -t {threads} -R '{params.read_group}' {params.index} {input.r1} {input.r2} "

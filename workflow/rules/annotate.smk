@@ -12,6 +12,12 @@ rule snpeff_annotate:
         "logs/snpeff/{sample}.log",
     benchmark:
         "benchmarks/snpeff/{sample}.tsv"
+    conda:
+        "../../envs/snpeff.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 6000 * attempt,
+        runtime=lambda wildcards, attempt: 240 * attempt,
     params:
         snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
         database=SNPEFF_DB,
@@ -20,12 +26,6 @@ rule snpeff_annotate:
             if BUILD_SNPEFF_DB
             else '-dataDir "$PWD/results/reference/snpeff/data"'
         ),
-    conda:
-        "../../envs/snpeff.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, attempt: 6000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
     shell:
         "({params.snpeff} ann -noLog -nodownload {params.config} "
         "-csvStats {output.csv} -stats {output.html} {params.database} {input.vcf} "

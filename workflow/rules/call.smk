@@ -12,14 +12,14 @@ if CALLER == "bcftools":
             "logs/call/{sample}.bcftools.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
-        params:
-            extra=config["calling"]["mpileup_extra"],
         conda:
             "../../envs/bcftools.yaml"
         threads: 2
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
             runtime=lambda wildcards, attempt: 1440 * attempt,
+        params:
+            extra=config["calling"]["mpileup_extra"],
         shell:
             "(bcftools mpileup --threads {threads} -f {input.ref} -a FORMAT/AD,FORMAT/DP "
             "{params.extra} -Ou {input.bam} "
@@ -39,14 +39,14 @@ else:
             "logs/call/{sample}.freebayes.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
-        params:
-            extra=config["calling"]["freebayes_extra"],
         conda:
             "../../envs/freebayes.yaml"
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 8000 * attempt,
             runtime=lambda wildcards, attempt: 2880 * attempt,
+        params:
+            extra=config["calling"]["freebayes_extra"],
         shell:
             "(freebayes -f {input.ref} {params.extra} {input.bam} "
             "| bcftools view -Ob -o {output}) 2> {log}"
@@ -61,14 +61,14 @@ rule normalise_filter:
         tbi="results/calls/{sample}.germline.vcf.gz.tbi",
     log:
         "logs/call/{sample}.norm.log",
-    params:
-        filter=config["calling"]["filter"],
     conda:
         "../../envs/bcftools.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        filter=config["calling"]["filter"],
     shell:
         # split multi-allelic records and complex alleles, left-align, then soft-filter
         "(bcftools norm -f {input.ref} -a -m -any -Ou {input.bcf} "

@@ -10,13 +10,13 @@ from snakemake_interface_executor_plugins.settings import DeploymentMethod
 SRC_DIR = str(Path(workflow.basedir) / "src")
 if SRC_DIR not in sys.path:
     sys.path.insert(0, SRC_DIR)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (SRC_DIR, os.environ.get("PYTHONPATH", "")) if p
+# Jobs import it too: every process that parses this file (local or cluster job) sets it again.
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [SRC_DIR, os.getenv("PYTHONPATH")]))
 )
 
 from actionable.sheets import load_sheets
 from actionable.toolcheck import missing_tools, snpeff_command
-
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -28,13 +28,18 @@ samples, units, _problems = load_sheets(
 )
 if _problems:
     raise WorkflowError(
-        "The sample/unit sheets need fixing:\n" + "\n".join(f"  - {p}" for p in _problems)
+        "The sample/unit sheets need fixing:\n"
+        + "\n".join(f"  - {p}" for p in _problems)
     )
 
 USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
 SNPEFF_DB = config["snpeff"]["database"] or config["reference"]["build"]
 BUILD_SNPEFF_DB = not config["snpeff"]["database"]
 CALLER = config["calling"]["caller"]
+PGX_SITE_MAP = config["pgx"]["site_map"]
+RUN_PGX = config["pgx"]["enabled"] and (
+    bool(PGX_SITE_MAP) or config["reference"]["build"] == "GRCh38"
+)
 
 
 def required_tools():
@@ -45,7 +50,9 @@ def required_tools():
 if not USE_CONDA:
     _missing = missing_tools(required_tools())
     if _missing:
-        raise WorkflowError("Missing tools:\n" + "\n".join(f"  - {m}" for m in _missing))
+        raise WorkflowError(
+            "Missing tools:\n" + "\n".join(f"  - {m}" for m in _missing)
+        )
 
 
 wildcard_constraints:
@@ -94,6 +101,10 @@ def germline_samples():
     return list(samples["sample"])
 
 
+def pgx_samples():
+    return list(samples.loc[samples["type"].isin(["germline", "normal"]), "sample"])
+
+
 def multiqc_inputs():
     files = []
     for sample, unit in units.index:
@@ -117,6 +128,13 @@ def multiqc_inputs():
 
 def all_outputs():
     return [
-        *expand("results/annotated/{sample}.germline.vcf.gz.tbi", sample=germline_samples()),
+        *expand(
+            "results/annotated/{sample}.germline.vcf.gz.tbi", sample=germline_samples()
+        ),
         "results/qc/multiqc_report.html",
+        *(
+            expand("results/pgx/{sample}/pgx.json", sample=pgx_samples())
+            if RUN_PGX
+            else []
+        ),
     ]

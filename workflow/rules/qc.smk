@@ -10,14 +10,14 @@ rule fastp:
         "logs/fastp/{sample}.{unit}.log",
     benchmark:
         "benchmarks/fastp/{sample}.{unit}.tsv"
-    params:
-        extra=config["fastp"]["extra"],
     conda:
         "../../envs/fastp.yaml"
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=120,
+    params:
+        extra=config["fastp"]["extra"],
     shell:
         "fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} "
         "--detect_adapter_for_pe --thread {threads} --json {output.json} --html {output.html} "
@@ -32,14 +32,14 @@ rule fastqc:
         zip="results/qc/fastqc/{sample}.{unit}.{read}_fastqc.zip",
     log:
         "logs/fastqc/{sample}.{unit}.{read}.log",
+    shadow:
+        "minimal"
     conda:
         "../../envs/fastqc.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=120,
-    shadow:
-        "minimal"
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
@@ -81,14 +81,14 @@ rule mosdepth:
         "results/qc/mosdepth/{sample}.thresholds.bed.gz",
     log:
         "logs/mosdepth/{sample}.log",
-    params:
-        prefix="results/qc/mosdepth/{sample}",
     conda:
         "../../envs/mosdepth.yaml"
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=120,
+    params:
+        prefix="results/qc/mosdepth/{sample}",
     shell:
         "mosdepth --threads {threads} --no-per-base --by {input.bed} "
         "--thresholds 1,10,20,30 --fast-mode {params.prefix} {input.bam} 2> {log}"
@@ -121,14 +121,14 @@ rule multiqc:
         data=directory("results/qc/multiqc_report_data"),
     log:
         "logs/multiqc.log",
+    shadow:
+        "minimal"
     conda:
         "../../envs/multiqc.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=60,
-    shadow:
-        "minimal"
     shell:
         "(printf '%s\\n' {input} > multiqc_files.txt && "
         "multiqc --force --no-ansi --outdir results/qc --filename multiqc_report.html "

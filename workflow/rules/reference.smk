@@ -74,14 +74,14 @@ rule snpeff_config:
         "results/reference/snpeff/snpEff.config",
     log:
         "logs/reference/snpeff_config.log",
-    params:
-        database=SNPEFF_DB,
     conda:
         "../../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
+    params:
+        database=SNPEFF_DB,
     script:
         "../scripts/snpeff_config.py"
 
@@ -106,7 +106,6 @@ if BUILD_SNPEFF_DB:
         script:
             "../scripts/snpeff_check_files.py"
 
-
     rule snpeff_build:
         input:
             config="results/reference/snpeff/snpEff.config",
@@ -120,18 +119,18 @@ if BUILD_SNPEFF_DB:
             "logs/reference/snpeff_build.log",
         benchmark:
             "benchmarks/reference/snpeff_build.tsv"
-        params:
-            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
-            dir=f"results/reference/snpeff/data/{SNPEFF_DB}",
-            database=SNPEFF_DB,
         conda:
             "../../envs/snpeff.yaml"
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * 2 ** (attempt - 1),
             runtime=120,
+        params:
+            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            dir=lambda wildcards, output: os.path.dirname(output[0]),
+            database=SNPEFF_DB,
         shell:
-            "(ln -sf \"$PWD/{input.fasta}\" {params.dir}/sequences.fa && "
+            '(ln -sf "$PWD/{input.fasta}" {params.dir}/sequences.fa && '
             "(if [[ {input.gtf} == *.gz ]]; then gzip -dc {input.gtf}; else cat {input.gtf}; fi) "
             "> {params.dir}/genes.gtf && "
             "{params.snpeff} build -gtf22 -noLog -v -c {input.config} {params.database}) "
@@ -144,15 +143,15 @@ else:
             directory(f"results/reference/snpeff/data/{SNPEFF_DB}"),
         log:
             "logs/reference/snpeff_download.log",
-        params:
-            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
-            database=SNPEFF_DB,
         conda:
             "../../envs/snpeff.yaml"
         threads: 1
         resources:
             mem_mb=4000,
             runtime=120,
+        params:
+            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            database=SNPEFF_DB,
         shell:
             '{params.snpeff} download -noLog -v -dataDir "$PWD/results/reference/snpeff/data" '
             "{params.database} > {log} 2>&1"

@@ -1,0 +1,84 @@
+rule pgx_sites:
+    input:
+        fai="results/reference/genome.fa.fai",
+        site_map=PGX_SITE_MAP or [],
+    output:
+        "results/pgx/sites.tsv",
+    log:
+        "logs/pgx/sites.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        site_map=f"--site-map {PGX_SITE_MAP}" if PGX_SITE_MAP else "",
+    shell:
+        # GRCh38 contigs are named chr10 or 10 depending on the FASTA's origin
+        '(chr=""; grep -qP "^chr10\\t" {input.fai} || [ -n "{params.site_map}" ] || chr="--no-chr"; '
+        "python -m actionable pgx-sites --out {output} {params.site_map} $chr) > {log} 2>&1"
+
+
+rule pgx_genotype:
+    input:
+        bam="results/bam/{sample}.bam",
+        bai="results/bam/{sample}.bam.bai",
+        ref="results/reference/genome.fa",
+        fai="results/reference/genome.fa.fai",
+        sites="results/pgx/sites.tsv",
+    output:
+        "results/pgx/{sample}/genotypes.vcf.gz",
+    log:
+        "logs/pgx/{sample}.genotype.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=120,
+    shell:
+        # every allele-defining position gets a genotype call, reference included;
+        # a position without reads stays absent, which the caller treats as no-call
+        "(bcftools mpileup -f {input.ref} -T {input.sites} -a FORMAT/AD,FORMAT/DP -Ou {input.bam} "
+        "| bcftools call -m -C alleles -T {input.sites} -Oz -o {output}) 2> {log}"
+
+
+rule pgx_remap:
+    input:
+        vcf="results/pgx/{sample}/genotypes.vcf.gz",
+        site_map=PGX_SITE_MAP or [],
+    output:
+        "results/pgx/{sample}/genotypes.grch38.vcf.gz",
+    log:
+        "logs/pgx/{sample}.remap.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/pgx_remap.py"
+
+
+rule pgx_call:
+    input:
+        (
+            "results/pgx/{sample}/genotypes.grch38.vcf.gz"
+            if PGX_SITE_MAP
+            else "results/pgx/{sample}/genotypes.vcf.gz"
+        ),
+    output:
+        "results/pgx/{sample}/pgx.json",
+    log:
+        "logs/pgx/{sample}.call.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    shell:
+        "python -m actionable pgx --vcf {input} --genome GRCh38 --sample {wildcards.sample} "
+        "--out results/pgx/{wildcards.sample} 2> {log}"
