@@ -13,6 +13,7 @@ include: "workflow/rules/align.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/annotate.smk"
 include: "workflow/rules/pgx.smk"
+include: "workflow/rules/actionable.smk"
 
 
 rule all:

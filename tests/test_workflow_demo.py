@@ -104,3 +104,15 @@ def test_pgx_cyp2c19_from_reads(demo_run: Path) -> None:
     print(clopidogrel[0]["strength"], clopidogrel[0]["text"])
     # the demo panel carries no other pharmacogene positions: not called, never "normal"
     assert genes["TPMT"]["status"] == "not_called" and genes["TPMT"]["phenotype"] is None
+
+
+def test_germline_brca2_frameshift_matches_parp_inhibitors(demo_run: Path) -> None:
+    findings = json.loads((demo_run / f"results/actionable/{SAMPLE}/findings.json").read_text())
+    assert findings["tumor_type"] == "BRCA" and findings["genome"] == "none"
+    brca2 = [f for f in findings["findings"] if f["gene"] == "BRCA2"]
+    assert [f["match_kind"] for f in brca2] == ["gene_lof"]
+    assert brca2[0]["variant"]["hgvsp"].startswith("p.Ser1982")
+    tier_one = {e["therapy"] for e in brca2[0]["evidence"] if e["tier"] == "I-A"}
+    assert tier_one == {"olaparib", "talazoparib"}
+    # nothing else in this germline sample is actionable
+    assert {f["gene"] for f in findings["findings"]} == {"BRCA2"}

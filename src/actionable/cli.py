@@ -17,6 +17,7 @@ from actionable.errors import ActionableError
 COMMAND_MODULES: tuple[str, ...] = (
     # one line per command module, e.g. "actionable.commands.match",
     "actionable.commands.pgx",
+    "actionable.commands.match",
 )
 
 

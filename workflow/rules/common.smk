@@ -33,6 +33,8 @@ if _problems:
     )
 
 USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+# `python -m actionable` runs with the env's python under conda, else with snakemake's own
+PYTHON = "python" if USE_CONDA else sys.executable
 SNPEFF_DB = config["snpeff"]["database"] or config["reference"]["build"]
 BUILD_SNPEFF_DB = not config["snpeff"]["database"]
 CALLER = config["calling"]["caller"]
@@ -101,6 +103,23 @@ def germline_samples():
     return list(samples["sample"])
 
 
+def match_germline_samples():
+    """Germline samples of patients with a known cancer: their germline calls are matched."""
+    germline = samples.loc[samples["type"] == "germline"]
+    return list(germline.loc[germline["tumor_type"] != "", "sample"])
+
+
+def match_inputs(wildcards):
+    return {"vcf": f"results/annotated/{wildcards.name}.germline.vcf.gz"}
+
+
+def match_arguments(wildcards):
+    build = config["reference"]["build"]
+    genome = build if build in ("GRCh38", "GRCh37") else "none"
+    tumor_type = samples.loc[wildcards.name, "tumor_type"]
+    return f"--genome {genome} --tumor-type {tumor_type} --sample {wildcards.name}"
+
+
 def pgx_samples():
     return list(samples.loc[samples["type"].isin(["germline", "normal"]), "sample"])
 
@@ -136,5 +155,8 @@ def all_outputs():
             expand("results/pgx/{sample}/pgx.json", sample=pgx_samples())
             if RUN_PGX
             else []
+        ),
+        *expand(
+            "results/actionable/{name}/findings.json", name=match_germline_samples()
         ),
     ]

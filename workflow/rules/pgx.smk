@@ -13,11 +13,12 @@ rule pgx_sites:
         mem_mb=1000,
         runtime=10,
     params:
+        python=PYTHON,
         site_map=f"--site-map {PGX_SITE_MAP}" if PGX_SITE_MAP else "",
     shell:
         # GRCh38 contigs are named chr10 or 10 depending on the FASTA's origin
         '(chr=""; grep -qP "^chr10\\t" {input.fai} || [ -n "{params.site_map}" ] || chr="--no-chr"; '
-        "python -m actionable pgx-sites --out {output} {params.site_map} $chr) > {log} 2>&1"
+        "{params.python} -m actionable pgx-sites --out {output} {params.site_map} $chr) > {log} 2>&1"
 
 
 rule pgx_genotype:
@@ -79,6 +80,8 @@ rule pgx_call:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        python=PYTHON,
     shell:
-        "python -m actionable pgx --vcf {input} --genome GRCh38 --sample {wildcards.sample} "
+        "{params.python} -m actionable pgx --vcf {input} --genome GRCh38 --sample {wildcards.sample} "
         "--out results/pgx/{wildcards.sample} 2> {log}"
