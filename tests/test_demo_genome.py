@@ -476,3 +476,261 @@ def test_simulator_is_seeded_and_mixes_tumour_templates(tmp_path: Path) -> None:
         reverse_complement(r[1]) for r in fastq_records(tmp_path / "a" / "T1_L001_R2.fastq.gz")
     ]
     assert any(junction in r for r in reads)
+
+
+# ---- tumour/normal patient DEMO_P2 -----------------------------------------------------------
+
+PURITY = 0.6
+# name -> (protein change, contig REF, contig ALT, expected VAF); minus-strand KRAS converted
+DRIVERS = {
+    "EGFR:c.2573T>G": ("p.L858R", "T", "G", 0.30),
+    "EGFR:c.2369C>T": ("p.T790M", "C", "T", 0.12),
+    "EGFR:c.2235_2249del": ("p.E746_A750del", None, None, 0.18),
+    "KRAS:c.34G>T": ("p.G12C", "C", "A", 0.24),
+    "PIK3CA:c.3140A>G": ("p.H1047R", "A", "G", 0.18),
+    "ABL1:c.944C>T": ("p.T315I", "C", "T", 0.12),
+}
+
+
+def read_vcf(name: str, sample: str) -> list[tuple[str, int, str, str, tuple, dict]]:
+    records = []
+    with pysam.VariantFile(str(DEMO / name)) as vcf:
+        assert list(vcf.header.samples) == [sample]
+        assert list(vcf.header.contigs) == GENES
+        for r in vcf:
+            records.append(
+                (r.chrom, r.pos, r.ref, r.alts[0], r.samples[sample]["GT"], dict(r.info))
+            )
+    return records
+
+
+@pytest.fixture(scope="module")
+def somatic() -> list[tuple[str, int, str, str, tuple, dict]]:
+    return read_vcf("truth.somatic.vcf.gz", "DEMO_P2_T")
+
+
+@pytest.fixture(scope="module")
+def patient_germline() -> list[tuple[str, int, str, str, tuple, dict]]:
+    return read_vcf("truth.germline.DEMO_P2.vcf.gz", "DEMO_P2")
+
+
+def test_somatic_truth_counts_vafs_and_placement(somatic, truth, fasta) -> None:
+    snvs = [v for v in somatic if len(v[2]) == len(v[3]) == 1]
+    indels = [v for v in somatic if len(v[2]) != len(v[3])]
+    assert (len(snvs), len(indels)) == (32, 12)
+    assert all(1 <= abs(len(v[2]) - len(v[3])) <= 15 for v in indels)
+    assert len({v[0] for v in somatic}) == 14 and "ERBB2" not in {v[0] for v in somatic}
+    vafs = [v[5]["VAF"] for v in somatic]
+    assert all(0.05 - 1e-6 <= vaf <= 0.40 for vaf in vafs)
+    assert sum(vaf >= 0.10 for vaf in vafs) == 36 and min(vafs) == pytest.approx(0.05)
+    for contig, pos, ref, alt, gt, info in somatic:
+        assert info["SOMATIC"] is True
+        assert info["VAF"] == pytest.approx(PURITY * info["CF"] / 2, abs=1e-4)  # all diploid
+        assert gt in ((1, 0), (0, 1))
+        assert fasta[contig][pos - 1 : pos - 1 + len(ref)] == ref
+        assert 250 <= pos <= len(fasta[contig]) - 250
+        assert normalize(fasta[contig], pos, ref, alt) == (pos, ref, alt)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for contig, pos, ref, *_ in [*somatic, *truth]:  # apart from every DEMO_G1 variant too
+        spans.setdefault(contig, []).append((pos, pos + len(ref) - 1))
+    for items in spans.values():
+        assert all(b[0] - a[1] >= 40 for a, b in pairwise(sorted(items)))
+
+
+def test_somatic_drivers_have_their_real_coding_changes(somatic, transcripts, fasta) -> None:
+    named = {v[5]["DEMO_NAME"]: v for v in somatic if "DEMO_NAME" in v[5]}
+    assert set(named) == set(DRIVERS)
+    for name, (protein, ref, alt, vaf) in DRIVERS.items():
+        contig, pos, vref, valt, _, info = named[name]
+        assert (info["DEMO_PROTEIN"], info["DEMO_CLASS"]) == (protein, "driver")
+        assert info["VAF"] == pytest.approx(vaf)
+        t = transcripts[contig]
+        match = re.fullmatch(r"[A-Z0-9]+:c\.(\d+)([ACGT])>([ACGT])", name)
+        if match:
+            assert (vref, valt) == (ref, alt) and pos == t.genomic_position(int(match.group(1)))
+            cds = cds_of(contig, transcripts, fasta)
+            c = int(match.group(1))
+            assert cds[c - 1] == match.group(2)
+            mutated = translate(cds[: c - 1] + match.group(3) + cds[c:])
+            number = (c + 2) // 3
+            before, after = translate(cds)[number - 1], mutated[number - 1]
+            assert f"p.{before}{number}{after}" == protein
+    # EGFR exon 19: c.2235_2249del (GGAATTAAGAGAAGC) after the anchor base c.2234
+    contig, pos, ref, alt, _, _ = named["EGFR:c.2235_2249del"]
+    egfr = transcripts["EGFR"]
+    assert pos == egfr.genomic_position(2234) and alt == ref[0]
+    assert ref[1:] == "GGAATTAAGAGAAGC" == cds_of("EGFR", transcripts, fasta)[2234:2249]
+    # T790M sits in cis with L858R, T315I on the haplotype that forms BCR::ABL1 (2)
+    assert named["EGFR:c.2369C>T"][4] == named["EGFR:c.2573T>G"][4] == (1, 0)
+    assert named["ABL1:c.944C>T"][4] == (0, 1)
+
+
+def test_somatic_coding_load_and_microsatellite_indels(somatic, transcripts) -> None:
+    classes = [v[5]["DEMO_CLASS"] for v in somatic]
+    protein_changing = {"driver", "missense", "frameshift", "inframe_deletion"}
+    assert sum(c in protein_changing for c in classes) == 14  # the TMB numerator
+    assert classes.count("synonymous") == 2
+    for contig, pos, _, _, _, info in somatic:
+        in_cds = transcripts[contig].coding_position(pos) is not None
+        if info["DEMO_CLASS"] in protein_changing | {"synonymous"}:
+            assert in_cds or transcripts[contig].coding_position(pos + 1) is not None
+        if info["DEMO_CLASS"] in {"intron", "flank"}:
+            assert transcripts[contig].exon_number(pos) is None
+    loci = {}
+    for line in (DEMO / "microsatellites.bed").read_text().splitlines():
+        contig, start, end, name = line.split("\t")
+        loci[name] = (contig, int(start), int(end))
+    hit = set()
+    for contig, pos, ref, alt, _, info in somatic:
+        if len(ref) == len(alt):
+            continue
+        for name, (c, start, end) in loci.items():
+            if c == contig and pos - 1 <= end and pos - 1 + len(ref) >= start:
+                hit.add(name)
+                assert info["DEMO_LOCUS"] == name
+    assert hit == {"EGFR_MS02_CAx20", "EML4_MS01_Ax14", "MET_MS03_Tx12"}  # 3 of 33: MSS
+    assert len(hit) / len(loci) < 0.2
+
+
+def test_patient_germline_is_a_subset_disjoint_from_somatic(patient_germline, truth, somatic):
+    assert 60 <= len(patient_germline) <= 80
+    g1 = {v[:4]: v[4] for v in truth}
+    for contig, pos, ref, alt, gt, _ in patient_germline:
+        assert g1[(contig, pos, ref, alt)] == gt
+    names = {v[5].get("DEMO_NAME") for v in patient_germline}
+    assert {"EGFR:c.1562G>A", "CYP2C19:c.681G>A", "CYP2C19:rs12769205"} <= names
+    assert "BRCA2:c.5946delT" not in names
+    assert {v[0] for v in patient_germline} >= {"ERBB2", "BCR", "ABL1", "EML4", "ALK", "EGFR"}
+    germline_spans = [(v[0], v[1], v[1] + len(v[2]) - 1) for v in patient_germline]
+    for contig, pos, ref, *_ in somatic:
+        for c, start, end in germline_spans:
+            assert c != contig or end + 40 <= pos or pos + len(ref) - 1 + 40 <= start
+
+
+FUSIONS = [
+    # gene5p, gene3p, strands, exon5p, exon3p, last coding c. of the 5' part, first of the 3'
+    ("BCR", "ABL1", "+", "+", 14, 2, 3175, 80),
+    ("EML4", "ALK", "+", "-", 13, 20, 1489, 3173),
+]
+
+
+def fusion_rows() -> list[dict[str, str]]:
+    lines = (DEMO / "truth.fusions.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    assert header == [
+        "gene5p", "gene3p", "chrom5p", "pos5p", "chrom3p", "pos3p",
+        "strand5p", "strand3p", "exon5p", "exon3p", "in_frame",
+    ]  # fmt: skip
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+def test_fusion_truth_is_in_frame_with_intronic_breakpoints(transcripts, fasta) -> None:
+    rows = fusion_rows()
+    assert [(r["gene5p"], r["gene3p"]) for r in rows] == [(f[0], f[1]) for f in FUSIONS]
+    for row, (g5, g3, s5, s3, e5, e3, c5, c3) in zip(rows, FUSIONS, strict=True):
+        assert (row["chrom5p"], row["chrom3p"], row["strand5p"], row["strand3p"]) == (
+            g5, g3, s5, s3,
+        )  # fmt: skip
+        assert (int(row["exon5p"]), int(row["exon3p"]), row["in_frame"]) == (e5, e3, "yes")
+        t5, t3 = transcripts[g5], transcripts[g3]
+        pos5, pos3 = int(row["pos5p"]), int(row["pos3p"])
+        # breakpoints in the intron between the kept exons, >= 100 bp from both exons
+        for t, pos, intron in ((t5, pos5, e5), (t3, pos3, e3 - 1)):
+            a, b = t.exons[intron - 1], t.exons[intron]
+            low, high = min(a[1], b[1]) + 1, max(a[0], b[0]) - 1
+            assert low + 100 <= pos <= high - 100
+        # the 5' part ends at c5 (exon e5's last base), the 3' part starts with exon e3 at c3
+        end5 = t5.exons[e5 - 1][1] if s5 == "+" else t5.exons[e5 - 1][0]
+        start3 = t3.exons[e3 - 1][0] if s3 == "+" else t3.exons[e3 - 1][1]
+        assert (t5.coding_position(end5), t3.coding_position(start3)) == (c5, c3)
+        fused = cds_of(g5, transcripts, fasta)[:c5] + cds_of(g3, transcripts, fasta)[c3 - 1 :]
+        assert len(fused) % 3 == 0 and "*" not in translate(fused)
+        assert fused[-3:] in {"TAA", "TAG", "TGA"}
+
+
+def junction(row: dict[str, str], fasta, flank: int = 20) -> str:
+    """Bases either side of the fusion junction, in 5' gene transcript orientation."""
+    pos5, pos3 = int(row["pos5p"]), int(row["pos3p"])
+    five = fasta[row["chrom5p"]]
+    three = fasta[row["chrom3p"]]
+    left = five[pos5 - flank : pos5] if row["strand5p"] == "+" else ""
+    if row["strand5p"] == "-":
+        left = reverse_complement(five[pos5 - 1 : pos5 - 1 + flank])
+    if row["strand3p"] == "+":
+        right = three[pos3 - 1 : pos3 - 1 + flank]
+    else:
+        right = reverse_complement(three[pos3 - flank : pos3])
+    return left + right
+
+
+def test_cna_truth() -> None:
+    lines = (DEMO / "truth.cna.tsv").read_text().splitlines()
+    assert lines[0] == "gene\tcall\tcopy_number"
+    rows = [line.split("\t") for line in lines[1:]]
+    assert [r[0] for r in rows] == GENES
+    assert {r[0]: (r[1], int(r[2])) for r in rows if r[1] != "neutral"} == {
+        "ERBB2": ("amplification", 8)
+    }
+    assert all(int(r[2]) == 2 for r in rows if r[1] == "neutral")
+
+
+@pytest.fixture(scope="module")
+def patient_reads() -> dict[str, list[str]]:
+    """Every read sequence of both patient samples, R2 reverse-complemented."""
+    reads: dict[str, list[str]] = {}
+    for sample in ("DEMO_P2_T", "DEMO_P2_N"):
+        r1 = list(fastq_records(DEMO / "reads" / f"{sample}_L001_R1.fastq.gz"))
+        r2 = list(fastq_records(DEMO / "reads" / f"{sample}_L001_R2.fastq.gz"))
+        assert len(r1) == len(r2) and all(a[0] == b[0] for a, b in zip(r1, r2, strict=True))
+        assert [r[0] for r in r1[:2]] == [f"@{sample}:L001:1", f"@{sample}:L001:2"]
+        assert all(len(r[1]) == len(r[2]) == 150 for r in r1[:5000] + r2[:5000])
+        quals = {q for r in r1[:5000] + r2[:5000] for q in r[2]}
+        assert quals <= {"#", "-", "8", "F"}  # binned: Q2, Q12, Q23, Q37
+        reads[sample] = [r[1] for r in r1] + [reverse_complement(r[1]) for r in r2]
+    return reads
+
+
+def test_patient_read_depths(patient_reads, fasta) -> None:
+    genome = sum(map(len, fasta.values()))
+    normal_pairs = len(patient_reads["DEMO_P2_N"]) // 2
+    tumour_pairs = len(patient_reads["DEMO_P2_T"]) // 2
+    assert 300 * normal_pairs / genome == pytest.approx(50, rel=0.01)
+    # 120x in diploid regions; ERBB2 at (0.6 x 8 + 0.4 x 2) / 2 = 2.8 times that
+    extra = (2.8 - 1) * len(fasta["ERBB2"])
+    assert 300 * tumour_pairs / (genome + extra) == pytest.approx(120, rel=0.01)
+
+
+def test_fusion_junctions_are_in_tumour_reads_only(patient_reads, fasta) -> None:
+    for row in fusion_rows():
+        kmer = junction(row, fasta)
+        assert len(kmer) == 40
+        assert (
+            sum(kmer in r or reverse_complement(kmer) in r for r in patient_reads["DEMO_P2_N"]) == 0
+        )
+        assert sum(kmer in r for r in patient_reads["DEMO_P2_T"]) >= 10
+
+
+def test_simulator_bins_qualities_and_mixes_cell_populations(tmp_path: Path) -> None:
+    from actionable.demo.reads import (
+        NOVASEQ_BINS,
+        CellPopulation,
+        Molecule,
+        ReadModel,
+        population_templates,
+        simulate_sample,
+    )
+
+    normal = CellPopulation("normal", 0.4, (Molecule("c#1", "ACGT" * 500), Molecule("c#2", "A")))
+    tumour = CellPopulation(
+        "tumour", 0.6, (Molecule("c#1", "ACGT" * 500, 3.0), Molecule("d", "GT" * 600))
+    )
+    templates = population_templates([normal, tumour], depth_per_copy=50.0)
+    coverage = {t.name: round(t.coverage, 6) for t in templates}
+    assert coverage == {"c#1": 20.0 + 90.0, "c#2": 20.0, "d": 30.0}
+    with pytest.raises(ValueError, match="add up to 1"):
+        population_templates([normal], 50.0)
+    model = ReadModel(quality_bins=NOVASEQ_BINS)
+    written = simulate_sample(templates[:1], "B1", ["L001"], tmp_path, seed=3, model=model)
+    records = list(fastq_records(written["L001"][0]))
+    assert len(records) == round(110 * 2000 / 300)
+    assert {q for r in records for q in r[2]} <= {"#", "-", "8", "F"}

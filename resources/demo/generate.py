@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the bundled demo genome, its annotation, germline truth and simulated reads.
 
-    python resources/demo/generate.py [--outdir resources/demo] [--no-reads]
+    python resources/demo/generate.py [--outdir resources/demo] [--no-reads] [--no-tumour]
 
 Deterministic: fixed seeds, sorted output, gzip with mtime 0; a re-run gives the same bytes.
 
@@ -20,6 +20,12 @@ What is REAL (from the public MANE/canonical gene models, GRCh38):
   demo reference base = GRCh38 reference base).
 What is SYNTHETIC: every other base (random, seeded, ~45 % GC), the other exons' sizes, all
 introns, UTRs and flanks, the microsatellites, the truth variants and the reads.
+
+The tumour/normal patient DEMO_P2 (LUAD; tumour DEMO_P2_T at 60 % purity, normal DEMO_P2_N) is
+simulated from the same genome: somatic SNVs/indels with the real c. changes of EGFR L858R,
+T790M and exon 19 deletion, KRAS G12C, PIK3CA H1047R and ABL1 T315I plus random ones, in-frame
+BCR::ABL1 and EML4::ALK fusions with intronic breakpoints, ERBB2 at 8 copies (truth files
+truth.somatic.vcf.gz, truth.fusions.tsv, truth.cna.tsv, truth.germline.DEMO_P2.vcf.gz).
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         help="PharmCAT CYP2C19.alleles.json (default: ../shared/data/pgx/ beside the repo)",
     )
     parser.add_argument("--no-reads", action="store_true", help="skip the FASTQ files")
+    parser.add_argument(
+        "--no-tumour", action="store_true", help="skip the tumour/normal patient DEMO_P2"
+    )
     args = parser.parse_args(argv)
     try:
         from actionable.demo.build import generate
@@ -51,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     from actionable.errors import ActionableError
 
     try:
-        summary = generate(args.outdir, args.pgx_definitions, with_reads=not args.no_reads)
+        summary = generate(
+            args.outdir,
+            args.pgx_definitions,
+            with_reads=not args.no_reads,
+            with_tumour=not args.no_tumour,
+        )
     except ActionableError as exc:
         print(f"generate.py: error: {exc}", file=sys.stderr)
         return 2
@@ -60,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         f"truth: {summary.snvs} SNVs, {summary.indels} indels "
         f"({summary.het} het, {summary.hom} hom-alt)"
     )
+    if summary.somatic_snvs or summary.somatic_indels:
+        print(
+            f"patient DEMO_P2: {summary.patient_germline} germline variants, "
+            f"{summary.somatic_snvs} somatic SNVs, {summary.somatic_indels} somatic indels; "
+            f"fusions {', '.join(summary.fusions)}"
+        )
     for lane, pairs in summary.read_pairs.items():
         print(f"reads {lane}: {pairs} pairs")
     total = 0

@@ -2,7 +2,9 @@
 
 Outputs (all deterministic for a given seed): genome.fa, genes.gtf, genes.bed,
 microsatellites.bed, pgx_sites.tsv, truth.germline.vcf.gz (+ .tbi) and
-reads/DEMO_G1_L00{1,2}_R{1,2}.fastq.gz.
+reads/DEMO_G1_L00{1,2}_R{1,2}.fastq.gz; for the tumour/normal patient DEMO_P2
+(`actionable.demo.tumour`) truth.germline.DEMO_P2.vcf.gz, truth.somatic.vcf.gz (+ .tbi),
+truth.fusions.tsv, truth.cna.tsv and reads/DEMO_P2_{T,N}_L001_R{1,2}.fastq.gz.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actionable.demo import tumour
 from actionable.demo.genes import GENE_SPECS, SPECS_BY_NAME
 from actionable.demo.genome import (
     DemoGenome,
@@ -26,9 +29,17 @@ from actionable.demo.genome import (
     write_gtf,
     write_microsatellites_bed,
 )
-from actionable.demo.reads import Template, diploid_templates, simulate_sample
+from actionable.demo.reads import (
+    NOVASEQ_BINS,
+    ReadModel,
+    Template,
+    diploid_templates,
+    population_templates,
+    simulate_sample,
+)
 from actionable.demo.variants import (
     SAMPLE,
+    PgxSite,
     TruthVariant,
     haplotype_sequence,
     make_truth,
@@ -37,12 +48,22 @@ from actionable.demo.variants import (
     vcf_text,
     write_pgx_sites,
 )
-from actionable.gtf import cds_sequence, read_fasta, read_transcripts, write_snpeff_check_files
+from actionable.gtf import (
+    cds_sequence,
+    read_fasta,
+    read_transcripts,
+    reverse_complement,
+    write_snpeff_check_files,
+)
 
 SEED = 1729
 READS_SEED = 4104
 COVERAGE = 40.0
 LANES = ("L001", "L002")
+TUMOUR_SEED = 2718
+NORMAL_READS_SEED = 5050
+TUMOUR_READS_SEED = 15050
+PATIENT_LANES = ("L001",)
 # GRCh38 CYP2C19 definition positions pinned to their real demo coding/promoter position (c.)
 CYP2C19_ANCHORS = {94761900: -806, 94780653: 636, 94781859: 681}
 
@@ -59,7 +80,11 @@ class Summary:
     indels: int = 0
     het: int = 0
     hom: int = 0
-    read_pairs: dict[str, int] = field(default_factory=dict)
+    read_pairs: dict[str, int] = field(default_factory=dict)  # "<sample> <lane>" -> pairs
+    somatic_snvs: int = 0
+    somatic_indels: int = 0
+    patient_germline: int = 0
+    fusions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -89,9 +114,13 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 def write_truth_vcf(genome: DemoGenome, truth: list[TruthVariant], path: Path) -> None:
     """bgzip-compressed, tabix-indexed truth VCF (`path` ends with .vcf.gz)."""
+    write_vcf_gz(vcf_text(genome, truth, "genome.fa"), path)
+
+
+def write_vcf_gz(text: str, path: Path) -> None:
+    """bgzip-compress and tabix-index VCF text into `path` (and `path`.tbi)."""
     import pysam
 
-    text = vcf_text(genome, truth, "genome.fa")
     tmp_dir = Path(tempfile.mkdtemp(prefix=".truth.", dir=path.parent))
     try:
         plain = tmp_dir / "truth.vcf"
@@ -108,7 +137,11 @@ def write_truth_vcf(genome: DemoGenome, truth: list[TruthVariant], path: Path) -
 
 
 def generate(
-    outdir: Path, pgx_definitions: Path, with_reads: bool = True, seed: int = SEED
+    outdir: Path,
+    pgx_definitions: Path,
+    with_reads: bool = True,
+    seed: int = SEED,
+    with_tumour: bool = True,
 ) -> Summary:
     """Build the demo genome, truth and reads into `outdir` and check the files written."""
     summary = Summary()
@@ -141,9 +174,12 @@ def generate(
         }
         templates: list[Template] = diploid_templates(haplotypes, COVERAGE)
         written = simulate_sample(templates, SAMPLE, LANES, outdir / "reads", READS_SEED)
-        summary.read_pairs = {lane: pairs for lane, (_, _, pairs) in written.items()}
+        summary.read_pairs = {f"{SAMPLE} {lane}": n for lane, (_, _, n) in written.items()}
 
-    summary.problems = verify_outputs(outdir)
+    if with_tumour:
+        generate_patient(outdir, genome, sites, truth, summary, with_reads)
+
+    summary.problems += verify_outputs(outdir)
     summary.contigs = len(genome.genes)
     summary.genome_bp = sum(len(m.sequence) for m in genome.genes)
     summary.gc = gc_fraction(m.sequence for m in genome.genes)
@@ -155,6 +191,70 @@ def generate(
         if path.is_file() and not path.name.startswith("."):
             summary.files[str(path.relative_to(outdir))] = path.stat().st_size
     return summary
+
+
+def generate_patient(
+    outdir: Path,
+    genome: DemoGenome,
+    sites: list[PgxSite],
+    truth: list[TruthVariant],
+    summary: Summary,
+    with_reads: bool = True,
+) -> tumour.TumourDesign:
+    """Truth files and reads of the tumour/normal patient DEMO_P2."""
+    design = tumour.design_tumour(genome, sites, truth, TUMOUR_SEED)
+    cds = {model.name: cds_of_model(model) for model in genome.genes}
+    summary.problems += tumour.check_design(genome, design, cds)
+    germline_text = vcf_text(
+        genome,
+        design.germline,
+        "genome.fa",
+        sample=tumour.PATIENT,
+        description=f"germline truth of patient {tumour.PATIENT}: a subset of DEMO_G1, seeded",
+    )
+    write_vcf_gz(germline_text, outdir / f"truth.germline.{tumour.PATIENT}.vcf.gz")
+    write_vcf_gz(
+        tumour.somatic_vcf_text(genome, design, "genome.fa"), outdir / "truth.somatic.vcf.gz"
+    )
+    fusions_text = tumour.fusions_tsv_text(design)
+    _atomic(outdir / "truth.fusions.tsv", lambda p: p.write_text(fusions_text, encoding="ascii"))
+    cna_text = tumour.cna_tsv_text(genome, design)
+    _atomic(outdir / "truth.cna.tsv", lambda p: p.write_text(cna_text, encoding="ascii"))
+    summary.somatic_snvs = sum(v.is_snv for v in design.somatic)
+    summary.somatic_indels = sum(not v.is_snv for v in design.somatic)
+    summary.patient_germline = len(design.germline)
+    summary.fusions = [f"{f.gene5p}::{f.gene3p} {f.pos5p}/{f.pos3p}" for f in design.fusions]
+    if with_reads:
+        model = ReadModel(quality_bins=NOVASEQ_BINS)
+        for sample, populations, depth, seed in (
+            (
+                tumour.NORMAL_SAMPLE,
+                tumour.normal_populations(genome, design),
+                tumour.NORMAL_DEPTH,
+                NORMAL_READS_SEED,
+            ),
+            (
+                tumour.TUMOUR_SAMPLE,
+                tumour.tumour_populations(genome, design),
+                tumour.TUMOUR_DEPTH,
+                TUMOUR_READS_SEED,
+            ),
+        ):
+            templates = population_templates(populations, depth / 2)
+            written = simulate_sample(
+                templates, sample, PATIENT_LANES, outdir / "reads", seed, model=model
+            )
+            for lane, (_, _, pairs) in written.items():
+                summary.read_pairs[f"{sample} {lane}"] = pairs
+    return design
+
+
+def cds_of_model(model: GeneModel) -> str:
+    """Coding sequence (with the stop codon) of a built gene, on the transcript strand."""
+    pieces = [model.sequence[s - 1 : e] for s, e in model.transcript.coding_intervals()]
+    if model.transcript.strand == "-":  # intervals are in transcript order already
+        pieces = [reverse_complement(piece) for piece in pieces]
+    return "".join(pieces)
 
 
 def verify_outputs(outdir: Path) -> list[str]:
@@ -195,10 +295,16 @@ def verify_outputs(outdir: Path) -> list[str]:
     problems += [f"{tid}: {why}" for tid, why in checks.incomplete.items()]
     import pysam
 
-    with pysam.VariantFile(str(outdir / "truth.germline.vcf.gz")) as vcf:
-        for record in vcf:
-            if fasta[record.chrom][record.pos - 1 : record.pos - 1 + len(record.ref)] != record.ref:
-                problems.append(f"truth {record.chrom}:{record.pos}: REF differs from genome.fa")
+    truth_files = ["truth.germline.vcf.gz", f"truth.germline.{tumour.PATIENT}.vcf.gz"]
+    truth_files.append("truth.somatic.vcf.gz")
+    for name in truth_files:
+        if not (outdir / name).exists() and name != truth_files[0]:
+            continue  # generated without the tumour/normal patient
+        with pysam.VariantFile(str(outdir / name)) as vcf:
+            for record in vcf:
+                start = record.pos - 1
+                if fasta[record.chrom][start : start + len(record.ref)] != record.ref:
+                    problems.append(f"{name} {record.chrom}:{record.pos}: REF differs from genome")
     for line in (outdir / "pgx_sites.tsv").read_text().splitlines()[1:]:
         gene, _chrom, pos, ref, demo_chrom, demo_pos = line.split("\t")
         start = int(demo_pos) - 1

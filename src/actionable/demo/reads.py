@@ -7,9 +7,16 @@ rearranged contig (a fusion) is just one more template. Fragments start uniforml
 template, their lengths are Normal(350, 40) bounded below; read 1 is the 5' end of the
 fragment on one strand, read 2 the 5' end of the other strand (reverse-complemented).
 
+A sample made of cell populations (normal cells, tumour subclones) is described with
+`CellPopulation`s: each holds the DNA molecules of one cell (a haplotype of a contig, an
+amplified contig several times, a rearranged derivative) and the fraction of the sample's cells
+it makes up; `population_templates` turns them into templates at a depth per copy.
+
 Errors: per-base Phred qualities follow a position profile (mean ~36 at the start decaying to
-~28 at the 3' end, read 2 a little worse, occasional low-quality bases); each base is miscalled
-with probability 10^(-Q/10); rare 1-bp insertion/deletion errors (~1e-5 per base).
+~28 at the 3' end, read 2 a little worse, occasional low-quality bases); optionally they are
+binned like a NovaSeq (`NOVASEQ_BINS`: 2/12/23/37, which compresses far better); each base is
+miscalled with probability 10^(-Q/10) of the reported (binned) quality; rare 1-bp
+insertion/deletion errors (~1e-5 per base).
 Output FASTQ files are gzip with mtime 0, so the same seed gives the same bytes.
 """
 
@@ -29,6 +36,8 @@ for _i, _b in enumerate(b"ACGT"):
     _CODE[_b] = _i
 _LETTER = np.frombuffer(b"ACGTN", dtype=np.uint8)
 _COMPLEMENT_CODE = np.array([3, 2, 1, 0, 4], dtype=np.uint8)
+# (highest raw quality of the bin, reported quality), as in Illumina's four-level binning
+NOVASEQ_BINS: tuple[tuple[int, int], ...] = ((2, 2), (14, 12), (30, 23), (41, 37))
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,7 @@ class ReadModel:
     read2_quality_drop: float = 1.0
     low_quality_rate: float = 0.004
     indel_error_rate: float = 1e-5
+    quality_bins: tuple[tuple[int, int], ...] = ()  # empty: report the raw qualities
 
     def mean_quality(self, read: int) -> np.ndarray:
         """Mean Phred quality per cycle of read 1 or 2."""
@@ -73,6 +83,45 @@ class ReadBatch:
 
     def __len__(self) -> int:
         return int(self.bases1.shape[0])
+
+
+@dataclass(frozen=True)
+class Molecule:
+    """A DNA molecule of a cell (a contig haplotype or a derivative) and its copies per cell."""
+
+    name: str
+    sequence: str
+    copies: float = 1.0
+
+
+@dataclass(frozen=True)
+class CellPopulation:
+    """Cells of one kind (normal, a tumour subclone): their share of the sample's cells."""
+
+    name: str
+    fraction: float
+    molecules: tuple[Molecule, ...]
+
+
+def population_templates(
+    populations: Sequence[CellPopulation], depth_per_copy: float
+) -> list[Template]:
+    """Templates of a cell mixture; one copy in every cell gives `depth_per_copy`.
+
+    Molecules with the same name and sequence in several populations become one template
+    (their depths add), so contigs without somatic changes are sampled once.
+    """
+    total = sum(p.fraction for p in populations)
+    if any(p.fraction < 0 for p in populations) or abs(total - 1.0) > 1e-9:
+        raise ValueError(f"cell fractions must be >= 0 and add up to 1 (they add up to {total})")
+    depth: dict[tuple[str, str], float] = {}
+    for population in populations:
+        for molecule in population.molecules:
+            key = (molecule.name, molecule.sequence)
+            depth[key] = (
+                depth.get(key, 0.0) + depth_per_copy * population.fraction * molecule.copies
+            )
+    return [Template(name, sequence, cov) for (name, sequence), cov in depth.items() if cov > 0]
 
 
 def diploid_templates(haplotypes: Mapping[str, tuple[str, str]], coverage: float) -> list[Template]:
@@ -138,6 +187,10 @@ def _qualities_and_errors(
     low = rng.random(shape) < model.low_quality_rate
     quals[low] = rng.integers(2, 13, size=int(low.sum()))
     quals = np.clip(quals, 2, 41).astype(np.uint8)
+    if model.quality_bins:
+        uppers = np.array([upper for upper, _ in model.quality_bins])
+        values = np.array([value for _, value in model.quality_bins], dtype=np.uint8)
+        quals = values[np.searchsorted(uppers, quals)]
     wrong = rng.random(shape) < 10.0 ** (-quals.astype(float) / 10.0)
     shift = rng.integers(1, 4, size=shape).astype(np.uint8)
     called = np.where(wrong, (bases + shift) % 4, bases).astype(np.uint8)

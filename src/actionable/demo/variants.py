@@ -429,11 +429,17 @@ def _indel_size_weights() -> np.ndarray:
     return weights / weights.sum()
 
 
-def vcf_text(genome: DemoGenome, variants: Sequence[TruthVariant], reference: str) -> str:
+def vcf_text(
+    genome: DemoGenome,
+    variants: Sequence[TruthVariant],
+    reference: str,
+    sample: str = SAMPLE,
+    description: str = "synthetic germline truth, seeded",
+) -> str:
     """The truth as VCFv4.2 text (phased GT, one sample)."""
     lines = [
         "##fileformat=VCFv4.2",
-        "##source=actionable.demo (synthetic germline truth, seeded)",
+        f"##source=actionable.demo ({description})",
         f"##reference={reference}",
     ]
     lines += [f"##contig=<ID={m.name},length={len(m.sequence)}>" for m in genome.genes]
@@ -445,7 +451,7 @@ def vcf_text(genome: DemoGenome, variants: Sequence[TruthVariant], reference: st
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (phased: haplotype 1|2 of '
         'the simulated reads)">',
         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"])
-        + f"\t{SAMPLE}",
+        + f"\t{sample}",
     ]
     for v in variants:
         info = f"DEMO_CLASS={v.kind}"
