@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import IO, Protocol
 
 from Bio.Seq import Seq
 
+from actionable.atomic import atomic_path
 from actionable.errors import FormatError, InputFileError
 
 Interval = tuple[int, int]
@@ -307,7 +307,12 @@ def write_snpeff_check_files(
     else:
         source = read_fasta(fasta_path, {t.contig for t in coding})
     summary = CheckFilesSummary(skipped_non_coding=len(transcripts) - len(coding))
-    with _AtomicText(Path(cds_out)) as cds_handle, _AtomicText(Path(protein_out)) as pep_handle:
+    with (
+        atomic_path(cds_out) as cds_tmp,
+        atomic_path(protein_out) as pep_tmp,
+        open(cds_tmp, "w") as cds_handle,
+        open(pep_tmp, "w") as pep_handle,
+    ):
         for transcript in coding:
             sequence = cds_sequence(transcript, source)
             offset = transcript.start_frame
@@ -329,28 +334,3 @@ def write_snpeff_check_files(
             _write_fasta_record(pep_handle, transcript.transcript_id, protein)
             summary.written += 1
     return summary
-
-
-class _AtomicText:
-    """Context manager: write text to a temporary file beside `path`, rename on success."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.handle: IO[str] | None = None
-        self.tmp_name = ""
-
-    def __enter__(self) -> IO[str]:
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8")
-        return self.handle
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        assert self.handle is not None
-        self.handle.close()
-        if exc_type is None:
-            os.chmod(self.tmp_name, 0o644)
-            os.replace(self.tmp_name, self.path)
-        else:
-            os.unlink(self.tmp_name)

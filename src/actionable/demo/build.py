@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actionable.atomic import atomic_path
 from actionable.demo import tumour
 from actionable.demo.genes import GENE_SPECS, SPECS_BY_NAME
 from actionable.demo.genome import (
@@ -99,17 +100,8 @@ def genomic_of_c(model: GeneModel, c: int) -> int:
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` on a temporary path beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp:
+        write(tmp)
 
 
 def write_truth_vcf(genome: DemoGenome, truth: list[TruthVariant], path: Path) -> None:

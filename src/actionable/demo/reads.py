@@ -23,13 +23,13 @@ Output FASTQ files are gzip with mtime 0, so the same seed gives the same bytes.
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
+from actionable.atomic import atomic_path
 
 _CODE = np.full(256, 4, dtype=np.uint8)
 for _i, _b in enumerate(b"ACGT"):
@@ -226,19 +226,12 @@ def _fastq_bytes(names: Sequence[str], bases: np.ndarray, quals: np.ndarray) -> 
 
 def write_gzip_deterministic(path: Path, data: bytes) -> None:
     """gzip `data` to `path` with mtime 0 and no file name (same bytes every time)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with (
-            os.fdopen(fd, "wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
-        ):
-            gz.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with (
+        atomic_path(path) as tmp,
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+    ):
+        gz.write(data)
 
 
 def write_fastq_pair(batch: ReadBatch, sample: str, lane: str, r1: Path, r2: Path) -> None:

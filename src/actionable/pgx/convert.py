@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from actionable.atomic import write_atomic
+
 GENES: tuple[str, ...] = ("CYP2C19", "CYP2D6", "DPYD", "NUDT15", "TPMT", "UGT1A1")
 ACTIVITY_GENES: frozenset[str] = frozenset({"DPYD"})
 FORMAT_VERSION = "1"
@@ -129,9 +131,7 @@ def slim_gene(source: Path, gene: str) -> dict[str, Any]:
 
 def write_json(path: Path, data: Any) -> None:
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
 
 
 def convert(source: Path, out: Path, genes: Sequence[str] = GENES) -> dict[str, Any]:

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actionable.atomic import atomic_path, write_atomic
 from actionable.errors import FormatError, InputFileError
 from actionable.pgx.caller import natural_key
 from actionable.pgx.definitions import SUPPORTED_GENES, DefinitionVariant, load_gene
@@ -177,24 +176,9 @@ def write_sites(
         summary.genes = sorted(mapped_genes)
     rows.sort(key=lambda r: (_chrom_key(r[0]), r[1]))
     text = "".join(f"{c}\t{p}\t{a}\n" for c, p, a in rows)
-    _write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, text.encode("utf-8"))
     summary.written = len(rows)
     return summary
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputFileError(f"{path.parent}: cannot write ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _open_vcf(path: Path) -> io.TextIOBase:
@@ -274,17 +258,8 @@ def remap_vcf(vcf_in: str | Path, site_map: str | Path, vcf_out: str | Path) -> 
     if vcf_out.name.endswith(".gz"):
         import pysam
 
-        vcf_out.parent.mkdir(parents=True, exist_ok=True)
-        fd, plain = tempfile.mkstemp(suffix=".vcf", dir=vcf_out.parent)
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_path(vcf_out) as tmp, pysam.BGZFile(str(tmp), "wb") as handle:
             handle.write(data)
-        packed = plain + ".gz"
-        try:
-            pysam.tabix_compress(plain, packed, force=True)
-            os.replace(packed, vcf_out)
-        finally:
-            Path(plain).unlink(missing_ok=True)
-            Path(packed).unlink(missing_ok=True)
     else:
-        _write_atomic(vcf_out, data)
+        write_atomic(vcf_out, data)
     return summary
