@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= all
 APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc multiqc freebayes delly snpeff \
-	mosdepth default-jre-headless libhts-dev
+	mosdepth default-jre-headless libhts-dev chromium
 
 .PHONY: setup tools venv demo test lint format clean
 

@@ -55,10 +55,20 @@ def write_config(workdir: Path, fasta: Path, gtf: Path, build: str, **sections: 
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> Path:
-    """The demo configuration run end to end once per test session."""
-    workdir = tmp_path_factory.mktemp("demo")
+def demo_config(workdir: Path) -> None:
+    """The repository's own demo configuration, with its paths made absolute."""
+    import yaml
+
+    def absolute(value):
+        if isinstance(value, dict):
+            return {key: absolute(item) for key, item in value.items()}
+        if isinstance(value, str) and value.startswith("resources/"):
+            return str(REPO / value)
+        return value
+
+    config = absolute(yaml.safe_load((REPO / "config" / "config.yaml").read_text()))
+    config.update(samples="samples.tsv", units="units.tsv")
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     shutil.copy(REPO / "config" / "samples.tsv", workdir / "samples.tsv")
     units = (REPO / "config" / "units.tsv").read_text().splitlines()
     rows = [units[0]]
@@ -67,12 +77,12 @@ def demo_run(tmp_path_factory) -> Path:
         fields[3:5] = [str(REPO / f) for f in fields[3:5]]
         rows.append("\t".join(fields))
     (workdir / "units.tsv").write_text("\n".join(rows) + "\n")
-    write_config(
-        workdir,
-        DEMO / "genome.fa",
-        DEMO / "genes.gtf",
-        "demo",
-        pgx={"site_map": str(DEMO / "pgx_sites.tsv")},
-    )
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Path:
+    """The demo configuration (germline sample + tumour/normal patient) run once per session."""
+    workdir = tmp_path_factory.mktemp("demo")
+    demo_config(workdir)
     snakemake(workdir)
     return workdir

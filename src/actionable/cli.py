@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     # one line per command module, e.g. "actionable.commands.match",
     "actionable.commands.pgx",
     "actionable.commands.match",
+    "actionable.commands.report",
 )
 
 

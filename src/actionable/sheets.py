@@ -6,6 +6,7 @@ sees all of them at once before any job runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,60 @@ def _defaults(table: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True)
+class CancerPatient:
+    """A patient with a tumour sample: paired when a normal is given, else tumour-only."""
+
+    patient: str
+    tumour: str
+    normal: str | None
+    tumor_type: str
+
+    @property
+    def paired(self) -> bool:
+        return self.normal is not None
+
+
+def _sample_type_problems(path: Path, samples: pd.DataFrame) -> list[str]:
+    """At most one tumour and one normal per patient; every tumour has a tumour type."""
+    problems = []
+    first: dict[tuple[str, str], tuple[str, int]] = {}
+    for index, row in samples.iterrows():
+        line = int(index) + 2
+        kind, patient, sample = row["type"], row["patient"], row["sample"]
+        if kind not in ("tumor", "normal"):
+            continue
+        if kind == "tumor" and not row["tumor_type"]:
+            problems.append(
+                f"{path} line {line}, column tumor_type: tumour sample {sample} needs the "
+                "OncoTree code of the cancer (e.g. LUAD, BRCA)"
+            )
+        key = (patient, kind)
+        if key in first:
+            other, other_line = first[key]
+            word = "tumour" if kind == "tumor" else "normal"
+            problems.append(
+                f"{path} line {line}: patient {patient} has a second {word} sample {sample} "
+                f"({other} on line {other_line}); give each {word} its own patient name or "
+                "remove one"
+            )
+        else:
+            first[key] = (sample, line)
+    return problems
+
+
+def cancer_patients(samples: pd.DataFrame) -> list[CancerPatient]:
+    """Patients with a tumour sample, in sheet order, each with its normal if there is one."""
+    normals = {
+        row["patient"]: row["sample"] for _, row in samples.iterrows() if row["type"] == "normal"
+    }
+    return [
+        CancerPatient(row["patient"], row["sample"], normals.get(row["patient"]), row["tumor_type"])
+        for _, row in samples.iterrows()
+        if row["type"] == "tumor"
+    ]
+
+
 def load_sheets(
     samples_path: str | Path,
     units_path: str | Path,
@@ -88,6 +143,7 @@ def load_sheets(
             fastq = Path(base_dir) / row[column]
             if not fastq.is_file():
                 problems.append(f"{line}, column {column}: file {row[column]} does not exist")
+    problems += _sample_type_problems(samples_path, samples)
     with_units = {sample for sample, _ in seen_units}
     for index, row in samples.iterrows():
         if row["sample"] not in with_units:

@@ -3,7 +3,12 @@ rule actionable_match:
         unpack(match_inputs),
     output:
         json="results/actionable/{name}/findings.json",
-        tsv="results/actionable/{name}/findings.tsv",
+        tsv=report(
+            "results/actionable/{name}/findings.tsv",
+            caption="../report/findings.rst",
+            category="Findings",
+            labels={"name": "{name}", "file": "findings table (TSV)"},
+        ),
     log:
         "logs/actionable/{name}.log",
     conda:
@@ -13,8 +18,7 @@ rule actionable_match:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=60,
     params:
-        python=PYTHON,
-        args=match_arguments,
-    shell:
-        "{params.python} -m actionable match --vcf {input.vcf} {params.args} "
-        "--out results/actionable/{wildcards.name} 2> {log}"
+        match=match_params,
+        genome=match_genome(),
+    script:
+        "../scripts/actionable_match.py"

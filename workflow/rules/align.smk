@@ -15,8 +15,9 @@ rule bwa_mem:
         "../../envs/bwa.yaml"
     threads: 8
     resources:
-        mem_mb=lambda wildcards, attempt: 16000 * attempt,
-        runtime=lambda wildcards, attempt: 720 * attempt,
+        # bwa index (~6 GB for a human genome) + samtools sort's 1 GB per thread
+        mem_mb=lambda wildcards, threads, attempt: (6000 + 1200 * threads) * attempt,
+        runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
         read_group=read_group,
         index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
@@ -37,6 +38,8 @@ rule merge_markdup:
         "logs/markdup/{sample}.log",
     benchmark:
         "benchmarks/markdup/{sample}.tsv"
+    group:
+        "bam"
     conda:
         "../../envs/samtools.yaml"
     threads: 4
@@ -56,11 +59,13 @@ rule bam_index:
         "results/bam/{sample}.bam.bai",
     log:
         "logs/bam_index/{sample}.log",
+    group:
+        "bam"
     conda:
         "../../envs/samtools.yaml"
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=60,
+        runtime=120,
     shell:
         "samtools index {input} 2> {log}"

@@ -1,17 +1,17 @@
 rule snpeff_annotate:
     input:
-        vcf="results/calls/{sample}.germline.vcf.gz",
+        vcf=snpeff_input,
         config="results/reference/snpeff/snpEff.config",
         database=snpeff_database(),
     output:
-        vcf="results/annotated/{sample}.germline.vcf.gz",
-        tbi="results/annotated/{sample}.germline.vcf.gz.tbi",
-        csv="results/qc/snpeff/{sample}.csv",
-        html="results/qc/snpeff/{sample}.html",
+        vcf="results/annotated/{name}.{kind}.vcf.gz",
+        tbi="results/annotated/{name}.{kind}.vcf.gz.tbi",
+        csv="results/qc/snpeff/{name}.{kind}.csv",
+        html="results/qc/snpeff/{name}.{kind}.html",
     log:
-        "logs/snpeff/{sample}.log",
+        "logs/snpeff/{name}.{kind}.log",
     benchmark:
-        "benchmarks/snpeff/{sample}.tsv"
+        "benchmarks/snpeff/{name}.{kind}.tsv"
     conda:
         "../../envs/snpeff.yaml"
     threads: 1

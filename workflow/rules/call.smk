@@ -12,6 +12,8 @@ if CALLER == "bcftools":
             "logs/call/{sample}.bcftools.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
+        group:
+            "call"
         conda:
             "../../envs/bcftools.yaml"
         threads: 2
@@ -39,6 +41,8 @@ else:
             "logs/call/{sample}.freebayes.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
+        group:
+            "call"
         conda:
             "../../envs/freebayes.yaml"
         threads: 1
@@ -61,6 +65,8 @@ rule normalise_filter:
         tbi="results/calls/{sample}.germline.vcf.gz.tbi",
     log:
         "logs/call/{sample}.norm.log",
+    group:
+        "call"
     conda:
         "../../envs/bcftools.yaml"
     threads: 1

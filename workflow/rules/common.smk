@@ -15,7 +15,7 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC_DIR, os.getenv("PYTHONPATH")]))
 )
 
-from actionable.sheets import load_sheets
+from actionable.sheets import cancer_patients, load_sheets
 from actionable.toolcheck import missing_tools, snpeff_command
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -39,6 +39,9 @@ SNPEFF_DB = config["snpeff"]["database"] or config["reference"]["build"]
 BUILD_SNPEFF_DB = not config["snpeff"]["database"]
 CALLER = config["calling"]["caller"]
 PGX_SITE_MAP = config["pgx"]["site_map"]
+# Patients with a tumour sample: paired with their normal when the sheet has one, else
+# tumour-only. Keys are patient names (the {patient} wildcard).
+CANCER_PATIENTS = {p.patient: p for p in cancer_patients(samples)}
 RUN_PGX = config["pgx"]["enabled"] and (
     bool(PGX_SITE_MAP) or config["reference"]["build"] == "GRCh38"
 )
@@ -46,7 +49,8 @@ RUN_PGX = config["pgx"]["enabled"] and (
 
 def required_tools():
     tools = ["bwa", "samtools", "bcftools", "bgzip", "tabix", "fastp", "fastqc"]
-    return tools + ["multiqc", "mosdepth", "snpEff", CALLER]
+    tools += ["multiqc", "mosdepth", "snpEff", CALLER]
+    return tools + (["freebayes", "delly"] if CANCER_PATIENTS else [])
 
 
 if not USE_CONDA:
@@ -100,7 +104,8 @@ def snpeff_database():
 
 
 def germline_samples():
-    return list(samples["sample"])
+    """Germline and normal samples: tumours get somatic calling instead."""
+    return list(samples.loc[samples["type"] != "tumor", "sample"])
 
 
 def match_germline_samples():
@@ -109,15 +114,36 @@ def match_germline_samples():
     return list(germline.loc[germline["tumor_type"] != "", "sample"])
 
 
+def match_names():
+    """Everyone `actionable match` runs for: cancer patients and germline samples."""
+    return list(CANCER_PATIENTS) + match_germline_samples()
+
+
 def match_inputs(wildcards):
-    return {"vcf": f"results/annotated/{wildcards.name}.germline.vcf.gz"}
+    name = wildcards.name
+    if name in CANCER_PATIENTS:
+        return {
+            "vcf": f"results/annotated/{name}.somatic.vcf.gz",
+            "fusions": f"results/fusions/{name}.fusions.tsv",
+            "cna": f"results/cnv/{name}.cna.tsv",
+            "signatures": f"results/signatures/{name}.json",
+        }
+    return {"vcf": f"results/annotated/{name}.germline.vcf.gz"}
 
 
-def match_arguments(wildcards):
+def match_params(wildcards):
+    """Tumour type and the VCF column to match: the tumour's, or the germline sample's."""
+    name = wildcards.name
+    if name in CANCER_PATIENTS:
+        patient = CANCER_PATIENTS[name]
+        return {"tumor_type": patient.tumor_type, "sample": patient.tumour}
+    return {"tumor_type": samples.loc[name, "tumor_type"], "sample": name}
+
+
+def match_genome():
+    """Coordinates of other builds (e.g. the demo panel) are matched by annotation only."""
     build = config["reference"]["build"]
-    genome = build if build in ("GRCh38", "GRCh37") else "none"
-    tumor_type = samples.loc[wildcards.name, "tumor_type"]
-    return f"--genome {genome} --tumor-type {tumor_type} --sample {wildcards.name}"
+    return build if build in ("GRCh38", "GRCh37") else "none"
 
 
 def pgx_samples():
@@ -134,14 +160,20 @@ def multiqc_inputs():
             unit=unit,
             read=["R1", "R2"],
         )
-    for sample in germline_samples():
+    for sample in samples["sample"]:
         files += [
             f"results/qc/samtools_stats/{sample}.txt",
             f"results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
             f"results/qc/mosdepth/{sample}.mosdepth.summary.txt",
-            f"results/qc/bcftools_stats/{sample}.txt",
-            f"results/qc/snpeff/{sample}.csv",
         ]
+    for sample in germline_samples():
+        files += [
+            f"results/qc/bcftools_stats/{sample}.txt",
+            f"results/qc/snpeff/{sample}.germline.csv",
+        ]
+    files += expand(
+        "results/qc/snpeff/{patient}.somatic.csv", patient=list(CANCER_PATIENTS)
+    )
     return files
 
 
@@ -151,12 +183,13 @@ def all_outputs():
             "results/annotated/{sample}.germline.vcf.gz.tbi", sample=germline_samples()
         ),
         "results/qc/multiqc_report.html",
+        *cancer_outputs(),
         *(
             expand("results/pgx/{sample}/pgx.json", sample=pgx_samples())
             if RUN_PGX
             else []
         ),
         *expand(
-            "results/actionable/{name}/findings.json", name=match_germline_samples()
+            "results/report/{name}.{ext}", name=match_names(), ext=["html", "fhir.json"]
         ),
     ]

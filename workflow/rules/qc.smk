@@ -12,10 +12,10 @@ rule fastp:
         "benchmarks/fastp/{sample}.{unit}.tsv"
     conda:
         "../../envs/fastp.yaml"
-    threads: 2
+    threads: 4
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=120,
+        runtime=lambda wildcards, attempt: 240 * attempt,
     params:
         extra=config["fastp"]["extra"],
     shell:
@@ -39,7 +39,7 @@ rule fastqc:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=120,
+        runtime=lambda wildcards, attempt: 240 * attempt,
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
@@ -63,7 +63,7 @@ rule samtools_stats:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=120,
+        runtime=lambda wildcards, attempt: 240 * attempt,
     shell:
         "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
 
@@ -102,6 +102,8 @@ rule bcftools_stats:
         "results/qc/bcftools_stats/{sample}.txt",
     log:
         "logs/bcftools_stats/{sample}.log",
+    group:
+        "call"
     conda:
         "../../envs/bcftools.yaml"
     threads: 1
@@ -117,7 +119,11 @@ rule multiqc:
     input:
         multiqc_inputs(),
     output:
-        report="results/qc/multiqc_report.html",
+        report=report(
+            "results/qc/multiqc_report.html",
+            caption="../report/multiqc.rst",
+            category="Quality control",
+        ),
         data=directory("results/qc/multiqc_report_data"),
     log:
         "logs/multiqc.log",

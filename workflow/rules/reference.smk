@@ -5,6 +5,8 @@ rule reference_fasta:
         "results/reference/genome.fa",
     log:
         "logs/reference/fasta.log",
+    group:
+        "reference"
     conda:
         "../../envs/samtools.yaml"
     threads: 1
@@ -23,6 +25,8 @@ rule reference_faidx:
         "results/reference/genome.fa.fai",
     log:
         "logs/reference/faidx.log",
+    group:
+        "reference"
     conda:
         "../../envs/samtools.yaml"
     threads: 1

@@ -1,0 +1,73 @@
+rule call_somatic:
+    input:
+        unpack(patient_bams),
+        ref="results/reference/genome.fa",
+        fai="results/reference/genome.fa.fai",
+    output:
+        temp("results/somatic/{patient}.raw.bcf"),
+    log:
+        "logs/somatic/{patient}.freebayes.log",
+    benchmark:
+        "benchmarks/somatic/{patient}.freebayes.tsv"
+    conda:
+        "../../envs/freebayes.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        runtime=lambda wildcards, attempt: 2880 * attempt,
+    params:
+        min_fraction=config["somatic"]["caller_min_fraction"],
+        min_count=config["somatic"]["caller_min_count"],
+        extra=config["somatic"]["freebayes_extra"],
+    shell:
+        # tumour and normal together, each as a pool of unknown allele fractions
+        "(freebayes -f {input.ref} --pooled-continuous --allele-balance-priors-off "
+        "--min-alternate-fraction {params.min_fraction} --min-alternate-count {params.min_count} "
+        "{params.extra} {input.bams} | bcftools view -Ob -o {output}) 2> {log}"
+
+
+rule somatic_normalise:
+    input:
+        bcf="results/somatic/{patient}.raw.bcf",
+        ref="results/reference/genome.fa",
+    output:
+        bcf=temp("results/somatic/{patient}.norm.bcf"),
+        csi=temp("results/somatic/{patient}.norm.bcf.csi"),
+    log:
+        "logs/somatic/{patient}.norm.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        # one allele per record, complex alleles split into SNVs/indels, left-aligned
+        "(bcftools norm -f {input.ref} -a -m -any -Ou {input.bcf} "
+        "| bcftools norm -f {input.ref} -d exact -Ob -o {output.bcf} "
+        "&& bcftools index {output.bcf}) 2> {log}"
+
+
+rule somatic_classify:
+    input:
+        unpack(somatic_classify_inputs),
+    output:
+        vcf="results/somatic/{patient}.somatic.vcf.gz",
+        tbi="results/somatic/{patient}.somatic.vcf.gz.tbi",
+        all="results/somatic/{patient}.all.vcf.gz",
+        all_tbi="results/somatic/{patient}.all.vcf.gz.tbi",
+        summary="results/somatic/{patient}.summary.json",
+    log:
+        "logs/somatic/{patient}.classify.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=120,
+    params:
+        tumour=lambda wildcards: cancer_patient(wildcards).tumour,
+        normal=lambda wildcards: cancer_patient(wildcards).normal,
+        settings=config["somatic"],
+    script:
+        "../scripts/somatic_classify.py"

@@ -1,0 +1,35 @@
+import os
+import sys
+
+from actionable.cnv import TUMOUR_ONLY_LIMITS as CNV_LIMITS
+from actionable.signatures import SignatureSettings, compute_signatures, write_report
+from actionable.somatic import TUMOUR_ONLY_LIMITS as SOMATIC_LIMITS
+
+
+def main(patient, inputs, out, paired, settings):
+    report = compute_signatures(
+        patient,
+        inputs.vcf,
+        inputs.gtf,
+        inputs.callable,
+        inputs.microsatellites,
+        SignatureSettings.from_mapping(settings),
+        paired=paired,
+        notes=() if paired else (SOMATIC_LIMITS, CNV_LIMITS),
+    )
+    write_report(report, out)
+    print(
+        f"TMB {report.tmb} mut/Mb ({report.tmb_variants} variants in {report.callable_mb} Mb); "
+        f"MSI {report.msi_status} ({report.msi_loci_unstable}/{report.msi_loci_assessed} loci)"
+    )
+
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w")
+os.dup2(sys.stderr.fileno(), 2)  # htslib messages too
+main(
+    snakemake.wildcards.patient,
+    snakemake.input,
+    snakemake.output[0],
+    snakemake.params.paired,
+    snakemake.params.settings,
+)
