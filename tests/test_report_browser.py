@@ -220,22 +220,14 @@ def browser(tmp_path: Path) -> Iterator[DevTools]:
         devtools.close()
 
 
-def demo_report(tmp_path: Path) -> Path:
-    """The demo tumour patient's report when a workflow run left one, else the fixture's."""
-    built = sorted((REPO / "results" / "report").glob("*.html"))
-    for path in built:
-        if "osimertinib" in path.read_text(encoding="utf-8"):
-            return path
-    return fixture_report(tmp_path)
-
-
 SUMMARY_THERAPIES = "[...document.querySelectorAll('#summary td.therapy')].map(e => e.textContent)"
 
 
 def test_report_renders_cleanly_with_therapies_in_summary(
-    browser: DevTools, tmp_path: Path
+    browser: DevTools, demo_run: Path, tmp_path: Path
 ) -> None:
-    report = demo_report(tmp_path)
+    """The demo tumour patient's report (EGFR L858R + T790M, EML4::ALK, BCR::ABL1...)."""
+    report = demo_run / "results/report/DEMO_P2.html"
     browser.navigate(report.as_uri())
     assert browser.problems() == []
     therapies = set(browser.evaluate(SUMMARY_THERAPIES))

@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import snakemake
-from test_report import FIXTURES
 
 pytestmark = pytest.mark.workflow
 
 NAME = "DEMO_G1"  # the demo's germline sample (a report is made per patient or germline sample)
+PATIENT = "DEMO_P2"  # the demo's tumour/normal patient
 
 
 @pytest.fixture(scope="module")
-def report_run(demo_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo run with the report built (findings from the fixture if no rule
-    of the workflow produces them yet)."""
-    workdir = tmp_path_factory.mktemp("report_run") / "demo"
-    shutil.copytree(demo_run, workdir, symlinks=True)
-    findings = workdir / "results" / "actionable" / NAME / "findings.json"
-    if not findings.exists():
-        plan = snakemake(workdir, "--dry-run", str(findings.relative_to(workdir)), check=False)
-        if plan.returncode != 0:  # no producer of findings.json wired yet: use the fixture
-            doc = json.loads((FIXTURES / "findings.json").read_text())
-            doc["sample"] = NAME
-            findings.parent.mkdir(parents=True, exist_ok=True)
-            findings.write_text(json.dumps(doc, indent=2))
-    snakemake(
-        workdir,
-        "--rerun-triggers=mtime",
-        f"results/report/{NAME}.html",
-        f"results/report/{NAME}.fhir.json",
-    )
-    return workdir
+def report_run(demo_run: Path) -> Path:
+    """The demo run: reports are among the workflow's default targets."""
+    return demo_run
 
 
 def test_report_rule_builds_html_and_fhir(report_run: Path) -> None:
@@ -58,13 +40,12 @@ def test_report_rule_builds_html_and_fhir(report_run: Path) -> None:
     assert f"<tr><td>{NAME}</td>" in qc
     assert '<td class="gene">EGFR</td>' in qc and '<td class="gene">CYP2C19</td>' in qc
     pgx = report_run / f"results/pgx/{NAME}/pgx.json"
-    if pgx.exists():  # PGx ran in the demo: its genes are in the report
-        genes = [g["gene"] for g in json.loads(pgx.read_text())["genes"]]
-        section = html[html.index('<section id="pgx"') : html.index('<section id="qc"')]
-        for gene in genes:
-            assert f'<span class="gene">{gene}</span>' in section or (
-                '<td class="gene" rowspan=' in section and f">{gene}</td>" in section
-            ), gene
+    genes = [g["gene"] for g in json.loads(pgx.read_text())["genes"]]
+    section = html[html.index('<section id="pgx"') : html.index('<section id="qc"')]
+    for gene in genes:
+        assert f'<span class="gene">{gene}</span>' in section or (
+            '<td class="gene" rowspan=' in section and f">{gene}</td>" in section
+        ), gene
     bundle = json.loads((report_run / f"results/report/{NAME}.fhir.json").read_text())
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
 
@@ -90,3 +71,32 @@ def test_snakemake_report_zip_holds_report_multiqc_and_captions(report_run: Path
         )
     assert "Therapy report of" in text  # caption of the HTML report
     assert "MultiQC summary" in text  # caption of MultiQC
+
+
+def test_demo_patient_fhir_bundle(report_run: Path) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from actionable.report.fhir import TBD, validate_bundle
+
+    bundle = json.loads((report_run / f"results/report/{PATIENT}.fhir.json").read_text())
+    Bundle.model_validate(bundle)
+    validate_bundle(bundle)
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    codes = {r["code"]["coding"][0].get("code") for r in by_url.values() if r.get("code")}
+    assert {"69548-6", "81247-9"} <= codes  # variant assessment, genetic analysis report
+    implications = [
+        r
+        for r in by_url.values()
+        if r.get("code", {}).get("coding", [{}])[0]
+        == {"system": TBD, "code": "therapeutic-implication"}
+    ]
+    findings = json.loads((report_run / f"results/actionable/{PATIENT}/findings.json").read_text())
+    assert len(implications) >= sum(len(f["evidence"]) for f in findings["findings"])
+    variants = set()
+    for implication in implications:
+        (reference,) = implication["derivedFrom"]
+        target = by_url[reference["reference"]]
+        assert target["resourceType"] == "Observation"
+        variants.add(reference["reference"])
+    # one variant observation per SNV/indel, fusion and copy-number finding
+    assert len(variants) >= len(findings["findings"])

@@ -52,6 +52,10 @@ _CIVIC_EID = re.compile(r"^\s*(?:CIViC\s*)?EID\s*:?\s*(\d{1,7})\s*$", re.IGNOREC
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
+# `actionable match --genome none`: coordinates of another build, matched by annotation only
+GENOME_LABELS = {"none": "other (annotation-based matching)"}
+
+
 @dataclass(frozen=True)
 class Citation:
     """A citation as written in the data, and a link when it names a resolvable source."""
@@ -512,12 +516,13 @@ def load_findings(path: Path) -> FindingsDoc:
     generated = top.obj.get("generated_by")
     tool_version = generated.get("version") if isinstance(generated, dict) else None
     tool_version = tool_version or top.obj.get("actionable_version")
+    genome = top.str("genome", required=False) or "unknown"
     return FindingsDoc(
         path=path,
         sample=top.req_str("sample"),
         tumor_type=top.str("tumor_type", required=False),
         tumor_type_name=top.str("tumor_type_name", required=False),
-        genome=top.str("genome", required=False) or "unknown",
+        genome=GENOME_LABELS.get(genome, genome),
         kb_version=kb_version,
         kb_sources=kb_sources,
         findings=findings,
