@@ -447,26 +447,29 @@ def _opt_int(value: str) -> int | None:
     return _int(value) if value else None
 
 
+VARIANT_COLUMNS = (
+    "gene",
+    "match_kind",
+    "alteration_key",
+    "variant",
+    "consequence",
+    "exon",
+    "hgvsc",
+    "grch38_chrom",
+    "grch38_pos",
+    "grch38_ref",
+    "grch38_alt",
+    "grch37_chrom",
+    "grch37_pos",
+    "grch37_ref",
+    "grch37_alt",
+    "coordinate_source",
+    "source_label",
+)
+
+
 def parse_variants(text: str, source: str, evidence: list[EvidenceRow]) -> list[KnownVariant]:
-    columns = (
-        "gene",
-        "match_kind",
-        "alteration_key",
-        "variant",
-        "consequence",
-        "exon",
-        "hgvsc",
-        "grch38_chrom",
-        "grch38_pos",
-        "grch38_ref",
-        "grch38_alt",
-        "grch37_chrom",
-        "grch37_pos",
-        "grch37_ref",
-        "grch37_alt",
-        "coordinate_source",
-        "source_label",
-    )
+    columns = VARIANT_COLUMNS
     biomarkers = {row.biomarker for row in evidence}
     out: list[KnownVariant] = []
     for lineno, rec in _read_tsv(text, source, columns):

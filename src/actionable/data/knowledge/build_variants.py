@@ -43,6 +43,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from actionable.knowledge import VARIANT_COLUMNS as COLUMNS
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_HOTSPOTS = HERE.parents[3] / ".." / "shared" / "data" / "knowledge"
 
@@ -110,25 +112,6 @@ CURATED_HGVSC: dict[tuple[str, int, str, str], str] = {
 #: MET exon 14 splice-donor substitutions at c.3028 (GRCh38 position of c.3028G).
 MET_EXON14_LAST_BASE = 116771989
 
-COLUMNS = (
-    "gene",
-    "match_kind",
-    "alteration_key",
-    "variant",
-    "consequence",
-    "exon",
-    "hgvsc",
-    "grch38_chrom",
-    "grch38_pos",
-    "grch38_ref",
-    "grch38_alt",
-    "grch37_chrom",
-    "grch37_pos",
-    "grch37_ref",
-    "grch37_alt",
-    "coordinate_source",
-    "source_label",
-)
 
 _ONE = "ACDEFGHIKLMNPQRSTVWY*"
 
