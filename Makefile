@@ -11,7 +11,9 @@ CORES ?= all
 APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc multiqc freebayes delly snpeff \
 	mosdepth default-jre-headless libhts-dev chromium
 
-.PHONY: setup tools venv demo test lint format clean
+SLURM_PACKAGES := slurm-wlm munge
+
+.PHONY: setup tools venv demo test test-slurm lint format clean
 
 setup: tools venv
 
@@ -42,6 +44,22 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -v; status=$$?; [ $$status -eq 5 ] && echo "no tests collected" && status=0; exit $$status
+
+# The demo on a real one-node SLURM cluster on this machine, through profiles/slurm and
+# profiles/cluster-generic (needs root): installs slurm-wlm and munge, and
+# tests/slurm/cluster.sh starts munged, slurmctld and slurmd and stops them afterwards.
+test-slurm: setup
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "make test-slurm starts SLURM daemons and needs root (sudo make test-slurm)"; exit 1; fi; \
+	missing=$$(for p in $(SLURM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	bash tests/slurm/cluster.sh $(BIN)/pytest -v tests/slurm/workflow_on_slurm.py
 
 lint: venv
 	$(BIN)/snakemake --lint

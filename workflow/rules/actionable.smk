@@ -11,6 +11,8 @@ rule actionable_match:
         ),
     log:
         "logs/actionable/{name}.log",
+    group:
+        "report"
     conda:
         "../../envs/python.yaml"
     threads: 1

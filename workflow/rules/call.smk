@@ -12,8 +12,6 @@ if CALLER == "bcftools":
             "logs/call/{sample}.bcftools.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
-        group:
-            "call"
         conda:
             "../../envs/bcftools.yaml"
         threads: 2
@@ -41,8 +39,6 @@ else:
             "logs/call/{sample}.freebayes.log",
         benchmark:
             "benchmarks/call/{sample}.tsv"
-        group:
-            "call"
         conda:
             "../../envs/freebayes.yaml"
         threads: 1

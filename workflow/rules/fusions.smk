@@ -33,6 +33,8 @@ rule delly_filter:
         csi="results/fusions/{patient}.sv.bcf.csi",
     log:
         "logs/fusions/{patient}.delly_filter.log",
+    group:
+        "fusions"
     conda:
         "../../envs/delly.yaml"
     threads: 1
@@ -53,6 +55,8 @@ rule fusion_pairs:
         "results/fusions/{patient}.fusions.tsv",
     log:
         "logs/fusions/{patient}.pairs.log",
+    group:
+        "fusions"
     conda:
         "../../envs/python.yaml"
     threads: 1

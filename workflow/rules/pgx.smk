@@ -32,6 +32,8 @@ rule pgx_genotype:
         "results/pgx/{sample}/genotypes.vcf.gz",
     log:
         "logs/pgx/{sample}.genotype.log",
+    group:
+        "pgx"
     conda:
         "../../envs/bcftools.yaml"
     threads: 1
@@ -53,6 +55,8 @@ rule pgx_remap:
         "results/pgx/{sample}/genotypes.grch38.vcf.gz",
     log:
         "logs/pgx/{sample}.remap.log",
+    group:
+        "pgx"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -74,6 +78,8 @@ rule pgx_call:
         "results/pgx/{sample}/pgx.json",
     log:
         "logs/pgx/{sample}.call.log",
+    group:
+        "pgx"
     conda:
         "../../envs/python.yaml"
     threads: 1

@@ -15,6 +15,8 @@ rule report:
         fhir="results/report/{name}.fhir.json",
     log:
         "logs/report/{name}.log",
+    group:
+        "report"
     conda:
         "../../envs/report.yaml"
     threads: 1

@@ -35,6 +35,8 @@ rule somatic_normalise:
         csi=temp("results/somatic/{patient}.norm.bcf.csi"),
     log:
         "logs/somatic/{patient}.norm.log",
+    group:
+        "somatic"
     conda:
         "../../envs/bcftools.yaml"
     threads: 1
@@ -59,6 +61,8 @@ rule somatic_classify:
         summary="results/somatic/{patient}.summary.json",
     log:
         "logs/somatic/{patient}.classify.log",
+    group:
+        "somatic"
     conda:
         "../../envs/python.yaml"
     threads: 1
