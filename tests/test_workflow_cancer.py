@@ -83,6 +83,7 @@ def test_sheet_errors_for_cancer_samples(cancer_sheets: Path) -> None:
         {"sample": "P1_T", "patient": "P1", "type": "tumor", "tumor_type": ""},
         {"sample": "P1_N", "patient": "P1", "type": "normal", "tumor_type": ""},
         {"sample": "P1_N2", "patient": "P1", "type": "normal", "tumor_type": ""},
+        {"sample": "P2_T", "patient": "P2", "type": "tumor", "tumor_type": "LAUD"},
     ]
     units = read_tsv(cancer_sheets / "units.tsv")[:1]
     units = [{**units[0], "sample": row["sample"]} for row in rows]
@@ -92,6 +93,8 @@ def test_sheet_errors_for_cancer_samples(cancer_sheets: Path) -> None:
     assert result.returncode != 0
     assert "samples.tsv line 2, column tumor_type: tumour sample P1_T needs the OncoTree" in out
     assert "samples.tsv line 4: patient P1 has a second normal sample P1_N2" in out
+    assert "samples.tsv line 5, column tumor_type: unknown tumour type 'LAUD'" in out
+    assert "nearest codes: LUAD" in out
     assert "Traceback" not in out
 
 

@@ -14,7 +14,8 @@ import jsonschema
 import pandas as pd
 import yaml
 
-from actionable.errors import FormatError
+from actionable.errors import FormatError, UsageError
+from actionable.oncotree import load_oncotree
 
 
 def _read_tsv(path: Path) -> pd.DataFrame:
@@ -67,12 +68,18 @@ class CancerPatient:
 
 
 def _sample_type_problems(path: Path, samples: pd.DataFrame) -> list[str]:
-    """At most one tumour and one normal per patient; every tumour has a tumour type."""
+    """At most one tumour and one normal per patient; every tumour has a known tumour type."""
     problems = []
+    oncotree = load_oncotree()
     first: dict[tuple[str, str], tuple[str, int]] = {}
     for index, row in samples.iterrows():
         line = int(index) + 2
         kind, patient, sample = row["type"], row["patient"], row["sample"]
+        if row["tumor_type"]:
+            try:
+                oncotree.resolve(row["tumor_type"])
+            except UsageError as exc:
+                problems.append(f"{path} line {line}, column tumor_type: {exc}")
         if kind not in ("tumor", "normal"):
             continue
         if kind == "tumor" and not row["tumor_type"]:
