@@ -100,3 +100,8 @@ def test_demo_patient_fhir_bundle(report_run: Path) -> None:
         variants.add(reference["reference"])
     # one variant observation per SNV/indel, fusion and copy-number finding
     assert len(variants) >= len(findings["findings"])
+
+
+def test_patient_report_names_patient_and_tumour_sample(report_run: Path) -> None:
+    html = (report_run / f"results/report/{PATIENT}.html").read_text(encoding="utf-8")
+    assert f'<dd id="sample-name">{PATIENT} (sample {PATIENT}_T)</dd>' in html

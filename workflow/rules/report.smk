@@ -24,6 +24,7 @@ rule report:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=30,
     params:
+        patient=lambda wildcards: wildcards.name,
         qc_samples=lambda wildcards: report_samples(wildcards.name),
         vcf_sample=lambda wildcards: (
             CANCER_PATIENTS[wildcards.name].tumour

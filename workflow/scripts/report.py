@@ -14,6 +14,7 @@ def main(inputs, params, html, fhir):
         signatures=Path(inputs.signatures) if inputs.signatures else None,
         vcf=Path(inputs.vcf) if inputs.vcf else None,
         vcf_sample=params.vcf_sample or None,
+        patient=params.patient,
     )
     write_report(data, Path(html), Path(fhir))
     print(f"{data.name}: {len(data.findings.findings)} finding(s) -> {html}, {fhir}")

@@ -48,6 +48,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--vcf", type=Path, help="somatic VCF for the VAF distribution figure")
     parser.add_argument("--vcf-sample", help="sample column of --vcf (default: tumour sample)")
+    parser.add_argument("--patient", help="patient name shown with the sample in the header")
     parser.add_argument("--date", help="report date YYYY-MM-DD (default: today)")
     parser.add_argument("--workflow-version", help="version string shown in the header")
     parser.add_argument("--fhir", type=Path, metavar="OUT", help="also write the FHIR bundle")
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         vcf_sample=args.vcf_sample,
         date=args.date,
         workflow_version=args.workflow_version,
+        patient=args.patient,
     )
     write_report(data, args.out, args.fhir)
     outputs = str(args.out) + (f" and {args.fhir}" if args.fhir else "")

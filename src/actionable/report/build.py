@@ -33,10 +33,18 @@ class ReportData:
     date: dt.date = field(default_factory=dt.date.today)
     workflow_version: str = __version__
     tumor_type_name: str | None = None
+    patient: str | None = None
 
     @property
     def name(self) -> str:
         return self.findings.sample
+
+    @property
+    def title(self) -> str:
+        """The patient with the matched sample, or the sample alone."""
+        if self.patient and self.patient != self.name:
+            return f"{self.patient} (sample {self.name})"
+        return self.name
 
 
 def report_date(text: str | None) -> dt.date:
@@ -75,9 +83,10 @@ def load_report_data(
     vcf_sample: str | None = None,
     date: str | None = None,
     workflow_version: str | None = None,
+    patient: str | None = None,
 ) -> ReportData:
     doc = load_findings(findings)
-    data = ReportData(findings=doc, date=report_date(date))
+    data = ReportData(findings=doc, date=report_date(date), patient=patient)
     if workflow_version:
         data.workflow_version = workflow_version
     data.tumor_type_name = doc.tumor_type_name or tumour_type_name(doc.tumor_type)

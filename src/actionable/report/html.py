@@ -155,7 +155,7 @@ def build_context(data: ReportData) -> dict[str, Any]:
     return {
         "data": data,
         "doc": doc,
-        "sample": doc.sample,
+        "sample": data.title,
         "tumor_type": doc.tumor_type,
         "tumor_type_name": data.tumor_type_name,
         "genome": doc.genome,
