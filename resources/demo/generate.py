@@ -52,12 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-tumour", action="store_true", help="skip the tumour/normal patient DEMO_P2"
     )
     args = parser.parse_args(argv)
-    try:
-        from actionable.demo.build import generate
-    except ImportError:
-        sys.path.insert(0, str(REPO / "src"))
-        from actionable.demo.build import generate
+    sys.path[:0] = [str(REPO), str(REPO / "src")]
     from actionable.errors import ActionableError
+    from tools.demo.build import generate
 
     try:
         summary = generate(

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from slurmtools import (
+
+from tests.support.slurm import (
     PROFILES,
     SUBMITTED,
     Finished,

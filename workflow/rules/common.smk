@@ -15,8 +15,8 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [SRC_DIR, os.getenv("PYTHONPATH")]))
 )
 
-from actionable.sheets import cancer_patients, load_sheets
-from actionable.toolcheck import missing_tools, snpeff_command
+from actionable.workflow.sheets import cancer_patients, load_sheets
+from actionable.workflow.toolcheck import missing_tools, snpeff_command
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 

@@ -2,7 +2,7 @@ import sys
 from pathlib import Path
 
 from actionable.cli import main
-from actionable.signatures import match_options
+from actionable.calling.signatures import match_options
 
 sys.stderr = open(snakemake.log[0], "w")
 inputs = snakemake.input

@@ -1,7 +1,7 @@
 import os
 import sys
 
-from actionable.cnv import TUMOUR_ONLY_LIMITS, CnvSettings, call_copy_number
+from actionable.calling.copy_number import TUMOUR_ONLY_LIMITS, CnvSettings, call_copy_number
 
 
 def main(tumour, expected, cna, genes, settings):

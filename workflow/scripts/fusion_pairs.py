@@ -1,7 +1,7 @@
 import os
 import sys
 
-from actionable.sv import FusionSettings, fusions_from_sv_file
+from actionable.calling.fusions import FusionSettings, fusions_from_sv_file
 
 
 def main(sv, gtf, out, tumour, settings):

@@ -1,6 +1,6 @@
 import sys
 
-from actionable.pgx.sites import remap_vcf
+from actionable.workflow.pgx_sites import remap_vcf
 
 sys.stderr = open(snakemake.log[0], "w")
 summary = remap_vcf(snakemake.input.vcf, snakemake.input.site_map, snakemake.output[0])

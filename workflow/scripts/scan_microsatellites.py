@@ -1,7 +1,7 @@
 import os
 import sys
 
-from actionable.signatures import scan_reference
+from actionable.calling.signatures import scan_reference
 
 sys.stdout = sys.stderr = open(snakemake.log[0], "w")
 os.dup2(sys.stderr.fileno(), 2)  # htslib messages too

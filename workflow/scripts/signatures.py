@@ -1,9 +1,9 @@
 import os
 import sys
 
-from actionable.cnv import TUMOUR_ONLY_LIMITS as CNV_LIMITS
-from actionable.signatures import SignatureSettings, compute_signatures, write_report
-from actionable.somatic import TUMOUR_ONLY_LIMITS as SOMATIC_LIMITS
+from actionable.calling.copy_number import TUMOUR_ONLY_LIMITS as CNV_LIMITS
+from actionable.calling.signatures import SignatureSettings, compute_signatures, write_report
+from actionable.calling.somatic import TUMOUR_ONLY_LIMITS as SOMATIC_LIMITS
 
 
 def main(patient, inputs, out, paired, settings):

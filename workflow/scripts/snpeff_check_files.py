@@ -1,6 +1,6 @@
 import sys
 
-from actionable.gtf import write_snpeff_check_files
+from actionable.calling.gtf import write_snpeff_check_files
 
 sys.stderr = open(snakemake.log[0], "w")
 summary = write_snpeff_check_files(

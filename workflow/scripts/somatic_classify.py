@@ -1,7 +1,7 @@
 import os
 import sys
 
-from actionable.somatic import HotspotIndex, SomaticSettings, classify_vcf, write_summary
+from actionable.calling.somatic import HotspotIndex, SomaticSettings, classify_vcf, write_summary
 
 
 def first(files):

@@ -16,10 +16,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from actionable.cna import read_cna
 from actionable.errors import UsageError
-from actionable.fasta import Reference
-from actionable.findings import (
+from actionable.formats.cna import read_cna
+from actionable.formats.fusions import read_fusions
+from actionable.matching.cascade import (
+    RawFinding,
+    VariantMatcher,
+    match_copy_number,
+    match_fusions,
+    match_signatures,
+)
+from actionable.matching.fasta import Reference
+from actionable.matching.findings import (
     Context,
     build_document,
     build_findings,
@@ -27,16 +35,8 @@ from actionable.findings import (
     document_tsv,
     write_outputs,
 )
-from actionable.fusions import read_fusions
-from actionable.knowledge import GENOMES, NO_GENOME, load_knowledge_base
-from actionable.matching import (
-    RawFinding,
-    VariantMatcher,
-    match_copy_number,
-    match_fusions,
-    match_signatures,
-)
-from actionable.variants import ReadStats, VcfReader
+from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
+from actionable.matching.vcf import ReadStats, VcfReader
 
 _GENOME_ALIASES = {
     "grch38": "GRCh38",

@@ -69,7 +69,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from actionable.pgx.report import OUTPUT_NAME, run_pgx
+    from actionable.pgx.result import OUTPUT_NAME, run_pgx
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: exists and is not a directory")
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_sites(args: argparse.Namespace) -> int:
-    from actionable.pgx.sites import write_sites
+    from actionable.workflow.pgx_sites import write_sites
 
     summary = write_sites(
         args.out, genes=tuple(args.genes), site_map=args.site_map, chr_prefix=not args.no_chr

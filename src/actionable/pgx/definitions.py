@@ -1,7 +1,7 @@
 """Load the packaged allele definitions and phenotype tables of the supported genes.
 
 The files in ``actionable/data/pgx`` are slimmed copies of the CPIC / ClinPGx definitions as
-packaged by PharmCAT (see ``actionable.pgx.convert`` and ``MANIFEST.json``): GRCh38
+packaged by PharmCAT (see ``tools.pgx_convert`` and ``MANIFEST.json``): GRCh38
 positions, VCF-style alleles, and per named allele the alleles that define it. A position a
 named allele leaves undefined carries the reference named allele's base (PharmCAT's
 convention), and the allele's *specificity* is the number of positions it defines.

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from actionable import __version__
-from actionable.atomic import write_atomic
 from actionable.errors import UsageError
+from actionable.io.atomic import write_atomic
 from actionable.report.model import (
     FindingsDoc,
     PgxDoc,
@@ -65,7 +65,7 @@ def tumour_type_name(code: str | None) -> str | None:
     if not code:
         return None
     try:
-        from actionable.oncotree import load_oncotree
+        from actionable.matching.oncotree import load_oncotree
 
         node = load_oncotree().nodes.get(code.strip().upper())
     except Exception:  # the disease tree is a nicety here; the code is shown regardless

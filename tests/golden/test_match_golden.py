@@ -1,0 +1,130 @@
+"""Golden-file cases for `actionable match` (tests/cases/<name>/).
+
+Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
+sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
+[gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`, or
+`expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
+findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed
+change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from actionable.cli import main
+
+CASES = Path(__file__).resolve().parent / "cases"
+UPDATE = os.environ.get("ACTIONABLE_UPDATE_GOLDEN") == "1"
+
+
+def _schema() -> dict[str, Any]:
+    text = (
+        resources.files("actionable")
+        .joinpath("data", "schemas", "findings.schema.json")
+        .read_text()
+    )
+    return json.loads(text)
+
+
+def _case_dirs() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if (p / "case.yaml").is_file())
+
+
+def _argv(case_dir: Path, spec: dict[str, Any], out: Path) -> list[str]:
+    argv = [
+        "match",
+        "--vcf",
+        str(case_dir / spec["vcf"]),
+        "--tumor-type",
+        spec["tumor_type"],
+        "--genome",
+        spec["genome"],
+        "--out",
+        str(out),
+    ]
+    for key, flag in (("fusions", "--fusions"), ("cna", "--cna")):
+        if key in spec:
+            argv += [flag, str(case_dir / spec[key])]
+    for key, flag in (("tmb", "--tmb"), ("msi", "--msi"), ("sample", "--sample")):
+        if key in spec:
+            argv += [flag, str(spec[key])]
+    return argv + list(spec.get("args", []))
+
+
+def project(doc: dict[str, Any]) -> dict[str, Any]:
+    """The stable part of findings.json compared against expected.json."""
+    findings = sorted(
+        [f["gene"], f["alteration"], f["match_kind"], f["tier"], f["canonical"]]
+        for f in doc["findings"]
+    )
+    evidence = sorted(
+        [
+            f["gene"],
+            f["alteration"],
+            e["therapy"],
+            e["direction"],
+            e["disease"],
+            e["tier"],
+            e["match_kind"],
+        ]
+        for f in doc["findings"]
+        for e in f["evidence"]
+    )
+    return {"findings": findings, "evidence": evidence}
+
+
+def test_there_are_at_least_30_cases() -> None:
+    assert len(_case_dirs()) >= 30
+
+
+@pytest.mark.parametrize("case_dir", _case_dirs(), ids=lambda p: p.name)
+def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = yaml.safe_load((case_dir / "case.yaml").read_text())
+    out = tmp_path / "out"
+    rc = main(_argv(case_dir, spec, out))
+    captured = capsys.readouterr()
+    expected_exit = spec.get("expect_exit", 0)
+    assert rc == expected_exit, captured.err
+    if expected_exit != 0:
+        lines = captured.err.strip().splitlines()
+        assert len(lines) == 1, captured.err
+        assert lines[0].startswith("actionable match: error: ")
+        assert spec["expect_error"] in lines[0]
+        assert not (out / "findings.json").exists()
+        return
+    doc = json.loads((out / "findings.json").read_text())
+    jsonschema.validate(doc, _schema())
+    assert doc["tumor_type"] == spec["tumor_type"]
+    assert doc["genome"] == spec["genome"]
+
+    rows = {
+        (f["gene"], e["therapy"], e["direction"], e["tier"])
+        for f in doc["findings"]
+        for e in f["evidence"]
+    }
+    for gene, therapy, direction, tier in spec.get("must_include", []):
+        assert (gene, therapy, direction, tier) in rows, (gene, therapy, direction, tier)
+    therapies = {e["therapy"] for f in doc["findings"] for e in f["evidence"]}
+    for therapy in spec.get("must_exclude", []):
+        assert therapy not in therapies, therapy
+    if spec.get("expect_no_findings"):
+        assert doc["findings"] == []
+
+    tsv = (out / "findings.tsv").read_text().splitlines()
+    assert len(tsv) == 1 + sum(len(f["evidence"]) for f in doc["findings"])
+
+    projection = project(doc)
+    expected_path = case_dir / "expected.json"
+    if UPDATE:
+        expected_path.write_text(json.dumps(projection, indent=1) + "\n")
+    expected = json.loads(expected_path.read_text())
+    assert projection == expected

@@ -1,1 +1,0 @@
-"""Helpers for the pgx tests: small VCFs written as text."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: paths, workflow runs, truth comparison, test data builders."""
