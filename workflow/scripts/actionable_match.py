@@ -1,8 +1,8 @@
 import sys
 from pathlib import Path
 
-from actionable.cli import main
 from actionable.calling.signatures import match_options
+from actionable.cli import main
 
 sys.stderr = open(snakemake.log[0], "w")
 inputs = snakemake.input
