@@ -13,7 +13,7 @@ APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc multiqc freebayes delly
 
 SLURM_PACKAGES := slurm-wlm munge
 
-.PHONY: setup tools venv demo test test-slurm lint format clean
+.PHONY: setup tools venv demo test test-fast test-slurm lint format clean
 
 setup: tools venv
 
@@ -44,6 +44,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -v; status=$$?; [ $$status -eq 5 ] && echo "no tests collected" && status=0; exit $$status
+
+# Unit and golden tests only (no Snakemake run): seconds, for the edit-test loop.
+test-fast: venv
+	$(BIN)/pytest -q -m "not workflow" tests/unit tests/golden
 
 # The demo on a real one-node SLURM cluster on this machine, through profiles/slurm and
 # profiles/cluster-generic (needs root): installs slurm-wlm and munge, and

@@ -10,7 +10,7 @@ What is REAL (from the public MANE/canonical gene models, GRCh38):
 - protein lengths (EGFR 1210, KRAS 189, BRAF 766, PIK3CA 1068, ERBB2 1255, BRCA1 1863,
   BRCA2 3418, ABL1 1130, BCR 1271, ALK 1620, EML4 981, MET 1390, CYP2C19 490, DPYD 1025,
   GAPDH 335 amino acids) and exon counts;
-- the exon boundaries named in `src/actionable/demo/genes.py` (EGFR exons 18-21, KRAS exons
+- the exon boundaries named in `tools/demo/genes.py` (EGFR exons 18-21, KRAS exons
   2-5, BRAF exon 15, MET exon 14, BRCA1 exon 11, BRCA2 exon 11, DPYD exons 13-14, ...);
 - the codons at clinically important residues (EGFR G719/E746-A750/S768/T790/C797/L858/L861
   and R521, KRAS codons 1-15/Q61/A146, BRAF 594-604, PIK3CA E542/E545/H1047, ALK F1174/G1202,

@@ -1,4 +1,4 @@
-"""Golden-file cases for `actionable match` (tests/cases/<name>/).
+"""Golden-file cases for `actionable match` (tests/golden/cases/<name>/).
 
 Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
 sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows

@@ -10,8 +10,6 @@ import pytest
 
 from tests.support.workflow import snakemake
 
-pytestmark = pytest.mark.workflow
-
 NAME = "DEMO_G1"  # the demo's germline sample (a report is made per patient or germline sample)
 PATIENT = "DEMO_P2"  # the demo's tumour/normal patient
 
