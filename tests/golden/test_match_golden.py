@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,14 @@ import pytest
 import yaml
 
 from actionable.cli import main
+from actionable.formats.findings import load_schema
 
 CASES = Path(__file__).resolve().parent / "cases"
 UPDATE = os.environ.get("ACTIONABLE_UPDATE_GOLDEN") == "1"
 
 
 def _schema() -> dict[str, Any]:
-    text = (
-        resources.files("actionable")
-        .joinpath("data", "schemas", "findings.schema.json")
-        .read_text()
-    )
-    return json.loads(text)
+    return load_schema()
 
 
 def _case_dirs() -> list[Path]:

@@ -208,7 +208,7 @@ def generate_patient(
     write_vcf_gz(
         tumour.somatic_vcf_text(genome, design, "genome.fa"), outdir / "truth.somatic.vcf.gz"
     )
-    fusions_text = tumour.fusions_tsv_text(design)
+    fusions_text = tumour.fusion_truth_text(design)
     _atomic(outdir / "truth.fusions.tsv", lambda p: p.write_text(fusions_text, encoding="ascii"))
     cna_text = tumour.cna_tsv_text(genome, design)
     _atomic(outdir / "truth.cna.tsv", lambda p: p.write_text(cna_text, encoding="ascii"))

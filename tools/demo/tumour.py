@@ -30,6 +30,7 @@ from itertools import pairwise
 import numpy as np
 
 from actionable.calling.gtf import reverse_complement
+from actionable.formats.fusions import exon_range, fusions_tsv_text
 from tools.demo.genome import CODON_TABLE, DemoGenome, GeneModel, translate
 from tools.demo.reads import CellPopulation, Molecule
 from tools.demo.variants import (
@@ -69,7 +70,10 @@ MAX_INDEL = 15
 GERMLINE_ALWAYS = ("EGFR:c.1562G>A", "CYP2C19:c.681G>A", "CYP2C19:rs12769205", "CYP2C19:rs3758581")
 GERMLINE_NEVER = ("BRCA2:c.5946delT",)
 CNA_HEADER = ("gene", "call", "copy_number")
-FUSION_HEADER = (
+# the columns of the workflow's fusions TSV (actionable.formats.fusions) the truth gives, with
+# the same meaning: a partner's contig is named after its gene, each breakpoint is in an
+# intron, `exons5p`/`exons3p` are the exons each partner keeps
+FUSION_TRUTH_COLUMNS = (
     "gene5p",
     "gene3p",
     "chrom5p",
@@ -78,8 +82,10 @@ FUSION_HEADER = (
     "pos3p",
     "strand5p",
     "strand3p",
-    "exon5p",
-    "exon3p",
+    "site5p",
+    "site3p",
+    "exons5p",
+    "exons3p",
     "in_frame",
 )
 
@@ -141,7 +147,7 @@ FUSION_SPECS: tuple[FusionSpec, ...] = (
 
 
 @dataclass(frozen=True)
-class SomaticVariant:
+class DesignedSomaticVariant:
     """A somatic SNV/indel on one haplotype (0 or 1) of the tumour cells that carry it."""
 
     contig: str
@@ -172,8 +178,10 @@ class SomaticVariant:
 
 
 @dataclass(frozen=True)
-class Fusion:
-    """A designed fusion: breakpoints are the last 5' base and the first 3' base kept."""
+class DesignedFusion:
+    """A designed fusion: breakpoints are the last 5' base and the first 3' base kept, in the
+    introns after exon `last_exon5p` of the 5' gene and before exon `first_exon3p` of the 3'
+    gene (which has `exon_count3p` exons)."""
 
     gene5p: str
     gene3p: str
@@ -181,24 +189,28 @@ class Fusion:
     pos3p: int
     strand5p: str
     strand3p: str
-    exon5p: int
-    exon3p: int
+    last_exon5p: int
+    first_exon3p: int
+    exon_count3p: int
     in_frame: str
 
-    def row(self) -> tuple[str, ...]:
-        return (
-            self.gene5p,
-            self.gene3p,
-            self.gene5p,
-            str(self.pos5p),
-            self.gene3p,
-            str(self.pos3p),
-            self.strand5p,
-            self.strand3p,
-            str(self.exon5p),
-            str(self.exon3p),
-            self.in_frame,
-        )
+    def row(self) -> dict[str, str]:
+        """The truth row (columns `FUSION_TRUTH_COLUMNS`)."""
+        return {
+            "gene5p": self.gene5p,
+            "gene3p": self.gene3p,
+            "chrom5p": self.gene5p,
+            "pos5p": str(self.pos5p),
+            "chrom3p": self.gene3p,
+            "pos3p": str(self.pos3p),
+            "strand5p": self.strand5p,
+            "strand3p": self.strand3p,
+            "site5p": f"intron {self.last_exon5p}",
+            "site3p": f"intron {self.first_exon3p - 1}",
+            "exons5p": exon_range(1, self.last_exon5p),
+            "exons3p": exon_range(self.first_exon3p, self.exon_count3p),
+            "in_frame": self.in_frame,
+        }
 
 
 @dataclass
@@ -206,8 +218,8 @@ class TumourDesign:
     """Everything that defines the simulated patient."""
 
     germline: list[TruthVariant]
-    somatic: list[SomaticVariant]
-    fusions: list[Fusion]
+    somatic: list[DesignedSomaticVariant]
+    fusions: list[DesignedFusion]
     purity: float = PURITY
     tumour_copies: Mapping[str, tuple[int, int]] = field(
         default_factory=lambda: dict(TUMOUR_COPIES)
@@ -217,7 +229,7 @@ class TumourDesign:
         """Copies of (haplotype 1, haplotype 2) of a contig in a tumour cell."""
         return self.tumour_copies.get(contig, (1, 1))
 
-    def expected_vaf(self, variant: SomaticVariant) -> float:
+    def expected_vaf(self, variant: DesignedSomaticVariant) -> float:
         """purity x CF x carrying copies / (purity x tumour copies + (1 - purity) x 2)."""
         copies = self.copies(variant.contig)
         carried = self.purity * variant.cellular_fraction * copies[variant.haplotype]
@@ -307,7 +319,7 @@ def _breakpoint_candidates(model: GeneModel, number: int, avoid: Sequence[int]) 
 
 def place_fusions(
     genome: DemoGenome, avoid: Mapping[str, Sequence[int]], rng: np.random.Generator
-) -> list[Fusion]:
+) -> list[DesignedFusion]:
     """Breakpoints in the specified introns, away from exons, repeats and `avoid` positions,
     with no microhomology: the junction position is unambiguous."""
     fusions = []
@@ -319,25 +331,26 @@ def place_fusions(
         three = np.array([p for p in three if not junction_homology(model5, pos5, model3, p)])
         pos3 = int(three[int(rng.integers(len(three)))])
         fusions.append(
-            Fusion(
+            DesignedFusion(
                 gene5p=spec.gene5p,
                 gene3p=spec.gene3p,
                 pos5p=pos5,
                 pos3p=pos3,
                 strand5p=model5.transcript.strand,
                 strand3p=model3.transcript.strand,
-                exon5p=spec.intron5p,
-                exon3p=spec.intron3p + 1,
+                last_exon5p=spec.intron5p,
+                first_exon3p=spec.intron3p + 1,
+                exon_count3p=len(model3.transcript.exons),
                 in_frame=in_frame(model5, spec.intron5p, model3, spec.intron3p + 1),
             )
         )
     return fusions
 
 
-def fusion_cds(fusion: Fusion, cds: Mapping[str, str], genome: DemoGenome) -> str:
+def fusion_cds(fusion: DesignedFusion, cds: Mapping[str, str], genome: DemoGenome) -> str:
     """Coding sequence of the fusion transcript (5' coding bases kept + 3' from its exon)."""
-    kept = _exon_end_c(genome.gene(fusion.gene5p), fusion.exon5p, five_prime_end=False)
-    first = _exon_end_c(genome.gene(fusion.gene3p), fusion.exon3p, five_prime_end=True)
+    kept = _exon_end_c(genome.gene(fusion.gene5p), fusion.last_exon5p, five_prime_end=False)
+    first = _exon_end_c(genome.gene(fusion.gene3p), fusion.first_exon3p, five_prime_end=True)
     if kept is None or first is None:
         raise ValueError(f"{fusion.gene5p}::{fusion.gene3p}: breakpoint outside the CDS")
     return cds[fusion.gene5p][:kept] + cds[fusion.gene3p][first - 1 :]
@@ -402,10 +415,10 @@ def _coding_deletion(
 
 def _microsatellite_indels(
     genome: DemoGenome, placements: Mapping[str, _Placement], rng: np.random.Generator
-) -> list[SomaticVariant]:
+) -> list[DesignedSomaticVariant]:
     loci = [ms for model in genome.genes for ms in model.microsatellites]
     order = [loci[int(i)] for i in rng.permutation(len(loci))]
-    chosen: list[SomaticVariant] = []
+    chosen: list[DesignedSomaticVariant] = []
     used: set[str] = set()
     for homopolymer, deletion, fraction in MICROSATELLITE_INDELS:
         for locus in order:
@@ -424,7 +437,7 @@ def _microsatellite_indels(
             used.add(locus.contig)
             haplotype = int(rng.integers(2))
             chosen.append(
-                SomaticVariant(
+                DesignedSomaticVariant(
                     locus.contig,
                     pos,
                     ref,
@@ -453,9 +466,9 @@ def make_somatic(
     genome: DemoGenome,
     pgx_sites: Sequence[PgxSite],
     germline_all: Sequence[TruthVariant],
-    fusions: Sequence[Fusion],
+    fusions: Sequence[DesignedFusion],
     rng: np.random.Generator,
-) -> list[SomaticVariant]:
+) -> list[DesignedSomaticVariant]:
     """Somatic SNVs and indels (see the module docstring), sorted like the FASTA."""
     pgx_by_contig: dict[str, list[int]] = {}
     for site in pgx_sites:
@@ -467,7 +480,7 @@ def make_somatic(
         for gene, pos in ((fusion.gene5p, fusion.pos5p), (fusion.gene3p, fusion.pos3p)):
             margin = BREAKPOINT_VARIANT_MARGIN - MIN_SPACING
             placements[gene].take(pos - margin, pos + margin)
-    variants: list[SomaticVariant] = []
+    variants: list[DesignedSomaticVariant] = []
 
     for driver in DRIVERS:
         model = genome.gene(driver.gene)
@@ -477,7 +490,7 @@ def make_somatic(
             raise ValueError(f"{driver.gene}:{driver.hgvsc} is too close to another variant")
         placements[model.name].take(pos, end)
         variants.append(
-            SomaticVariant(
+            DesignedSomaticVariant(
                 model.name,
                 pos,
                 ref,
@@ -553,7 +566,7 @@ def make_somatic(
     fractions = _fractions(len(random), rng)
     for (contig, pos, ref, alt, kind), fraction in zip(random, fractions, strict=True):
         haplotype = int(rng.integers(2))
-        variants.append(SomaticVariant(contig, pos, ref, alt, haplotype, fraction, kind))
+        variants.append(DesignedSomaticVariant(contig, pos, ref, alt, haplotype, fraction, kind))
     order = {model.name: i for i, model in enumerate(genome.genes)}
     return sorted(variants, key=lambda v: (order[v.contig], v.pos))
 
@@ -597,7 +610,7 @@ def segment(
 
 
 def _fusion_pieces(
-    fusion: Fusion, genome: DemoGenome, variants: Mapping[str, Sequence[TruthVariant]]
+    fusion: DesignedFusion, genome: DemoGenome, variants: Mapping[str, Sequence[TruthVariant]]
 ) -> tuple[Molecule, ...]:
     """The derivative (5' part + 3' part in transcript order) and the two leftover pieces."""
     h = FUSION_HAPLOTYPE
@@ -722,9 +735,9 @@ def somatic_vcf_text(genome: DemoGenome, design: TumourDesign, reference: str) -
     return "\n".join(lines) + "\n"
 
 
-def fusions_tsv_text(design: TumourDesign) -> str:
-    rows = ["\t".join(FUSION_HEADER)] + ["\t".join(f.row()) for f in design.fusions]
-    return "\n".join(rows) + "\n"
+def fusion_truth_text(design: TumourDesign) -> str:
+    """`truth.fusions.tsv`: the designed fusions in the workflow's fusions TSV columns."""
+    return fusions_tsv_text([f.row() for f in design.fusions], FUSION_TRUTH_COLUMNS)
 
 
 def cna_tsv_text(genome: DemoGenome, design: TumourDesign) -> str:

@@ -20,7 +20,8 @@ rule actionable_match:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=60,
     params:
-        match=match_params,
         genome=match_genome(),
+        tumour_type=match_tumour_type,
+        sample=match_sample,
     script:
         "../scripts/actionable_match.py"

@@ -15,17 +15,24 @@ rule bwa_mem:
         "../../envs/bwa.yaml"
     threads: 8
     resources:
-        # bwa index (~6 GB for a human genome) + samtools sort's 1 GB per thread
+        # bwa's index (~6 GB for a human genome) + samtools sort's buffers (1.2 GB a thread)
         mem_mb=lambda wildcards, threads, attempt: (6000 + 1200 * threads) * attempt,
         runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
         read_group=read_group,
         index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
+        # sort's -m is per thread: 3/4 of the memory beyond bwa's index (sort overshoots
+        # -m a little), shared by the sort threads; retries with more memory sort in RAM
+        sort_mb=lambda wildcards, threads, resources: max(
+            256, (resources.mem_mb - 6000) * 3 // (4 * threads)
+        ),
     shell:
-        # fixmate -m adds the mate tags markdup needs; sort per unit, merge per sample.
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.index} {input.r1} {input.r2} "
-        "| samtools fixmate -m -u - - "
-        "| samtools sort -@ {threads} -m 1G -T {output}.tmp -o {output} -) 2> {log}"
+        # one stream, no SAM on disk: fixmate -m adds the mate tags markdup needs; sorted
+        # per unit into a temporary BAM (fast compression, -l 1), merged per sample
+        "(bwa mem -t {threads} -R '{params.read_group}' {params.index:q} {input.r1:q} "
+        "{input.r2:q} | samtools fixmate -m -u - - "
+        "| samtools sort -@ {threads} -m {params.sort_mb}M -l 1 -T {output:q}.tmp "
+        "-o {output:q} -) 2> {log:q}"
 
 
 rule merge_markdup:

@@ -16,10 +16,10 @@ rule snpeff_annotate:
         "../../envs/snpeff.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 6000 * attempt,
+        mem_mb=snpeff_mem_mb,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
-        snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+        snpeff=lambda wildcards, resources: snpeff(resources),
         database=SNPEFF_DB,
         config=(
             "-c results/reference/snpeff/snpEff.config"

@@ -16,7 +16,12 @@ os.environ.update(
 )
 
 from actionable.workflow.sheets import cancer_patients, load_sheets
-from actionable.workflow.toolcheck import missing_tools, snpeff_command
+from actionable.workflow.toolcheck import (
+    missing_tools,
+    snpeff_command,
+    snpeff_heap_mb,
+    snpeff_job_mem_mb,
+)
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
@@ -67,9 +72,15 @@ wildcard_constraints:
     read="R[12]",
 
 
-def snpeff(mem_mb):
-    """snpEff command line with a Java heap a little below the job's memory."""
-    return snpeff_command(max(256, int(mem_mb * 0.8)), USE_CONDA)
+def snpeff_mem_mb(wildcards, attempt):
+    """Memory of a snpEff job: its Java heap (snpeff.java_mem_mb, doubled on each retry)
+    and a quarter more for the JVM outside the heap."""
+    return snpeff_job_mem_mb(config["snpeff"]["java_mem_mb"], attempt)
+
+
+def snpeff(resources):
+    """snpEff command line with the Java heap that fits the job's memory."""
+    return snpeff_command(snpeff_heap_mb(resources.mem_mb), USE_CONDA)
 
 
 def unit_fastqs(wildcards):
@@ -119,7 +130,18 @@ def match_names():
     return list(CANCER_PATIENTS) + match_germline_samples()
 
 
+def patient_samples(name):
+    """Samples of a cancer patient (tumour, then the normal if there is one), or the
+    germline sample `name` itself."""
+    if name in CANCER_PATIENTS:
+        patient = CANCER_PATIENTS[name]
+        return [patient.tumour] + ([patient.normal] if patient.normal else [])
+    return [name]
+
+
 def match_inputs(wildcards):
+    """Cancer patients: somatic VCF, fusions, copy number and signatures; germline samples:
+    their germline VCF, the other inputs empty."""
     name = wildcards.name
     if name in CANCER_PATIENTS:
         return {
@@ -128,16 +150,25 @@ def match_inputs(wildcards):
             "cna": f"results/cnv/{name}.cna.tsv",
             "signatures": f"results/signatures/{name}.json",
         }
-    return {"vcf": f"results/annotated/{name}.germline.vcf.gz"}
+    return {
+        "vcf": f"results/annotated/{name}.germline.vcf.gz",
+        "fusions": [],
+        "cna": [],
+        "signatures": [],
+    }
 
 
-def match_params(wildcards):
-    """Tumour type and the VCF column to match: the tumour's, or the germline sample's."""
+def match_tumour_type(wildcards):
+    """OncoTree code of the patient's tumour, or of the germline sample's known cancer."""
     name = wildcards.name
     if name in CANCER_PATIENTS:
-        patient = CANCER_PATIENTS[name]
-        return {"tumor_type": patient.tumor_type, "sample": patient.tumour}
-    return {"tumor_type": samples.loc[name, "tumor_type"], "sample": name}
+        return CANCER_PATIENTS[name].tumor_type
+    return samples.loc[name, "tumor_type"]
+
+
+def match_sample(wildcards):
+    """The VCF column to match: the tumour's, or the germline sample's."""
+    return patient_samples(wildcards.name)[0]
 
 
 def match_genome():

@@ -4,14 +4,6 @@
 # signatures and the annotated somatic VCF (VAF figure).
 
 
-def report_samples(name):
-    """Samples whose QC the report shows: tumour then normal, or the germline sample."""
-    if name in CANCER_PATIENTS:
-        patient = CANCER_PATIENTS[name]
-        return [patient.tumour] + ([patient.normal] if patient.normal else [])
-    return [name]
-
-
 def report_germline_sample(name):
     if name in CANCER_PATIENTS:
         return CANCER_PATIENTS[name].normal
@@ -20,7 +12,7 @@ def report_germline_sample(name):
 
 def report_inputs(wildcards):
     name = wildcards.name
-    qc_samples = report_samples(name)
+    qc_samples = patient_samples(name)
     germline = report_germline_sample(name)
     inputs = {
         "findings": f"results/actionable/{name}/findings.json",

@@ -8,14 +8,8 @@ def cancer_patient(wildcards):
     return CANCER_PATIENTS[wildcards.patient]
 
 
-def patient_samples(wildcards):
-    """Tumour first, then the normal if there is one."""
-    patient = cancer_patient(wildcards)
-    return [patient.tumour] + ([patient.normal] if patient.normal else [])
-
-
 def patient_bams(wildcards):
-    names = patient_samples(wildcards)
+    names = patient_samples(wildcards.patient)
     return {
         "bams": expand("results/bam/{sample}.bam", sample=names),
         "bais": expand("results/bam/{sample}.bam.bai", sample=names),
@@ -87,7 +81,7 @@ def signature_inputs(wildcards):
         "gtf": config["reference"]["gtf"],
         "callable": expand(
             "results/signatures/callable/{sample}.quantized.bed.gz",
-            sample=patient_samples(wildcards),
+            sample=patient_samples(wildcards.patient),
         ),
         "microsatellites": microsatellites_bed(),
     }

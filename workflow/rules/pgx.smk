@@ -88,6 +88,8 @@ rule pgx_call:
         runtime=10,
     params:
         python=PYTHON,
+        # `actionable pgx` writes pgx.json into this directory
+        out_dir=lambda wildcards, output: os.path.dirname(output[0]),
     shell:
-        "{params.python} -m actionable pgx --vcf {input} --genome GRCh38 --sample {wildcards.sample} "
-        "--out results/pgx/{wildcards.sample} 2> {log}"
+        "{params.python:q} -m actionable pgx --vcf {input:q} --genome GRCh38 "
+        "--sample {wildcards.sample:q} --out {params.out_dir:q} 2> {log:q}"

@@ -127,10 +127,10 @@ if BUILD_SNPEFF_DB:
             "../../envs/snpeff.yaml"
         threads: 1
         resources:
-            mem_mb=lambda wildcards, attempt: 4000 * 2 ** (attempt - 1),
+            mem_mb=snpeff_mem_mb,
             runtime=120,
         params:
-            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            snpeff=lambda wildcards, resources: snpeff(resources),
             dir=lambda wildcards, output: os.path.dirname(output[0]),
             database=SNPEFF_DB,
         shell:
@@ -151,10 +151,10 @@ else:
             "../../envs/snpeff.yaml"
         threads: 1
         resources:
-            mem_mb=4000,
+            mem_mb=snpeff_mem_mb,
             runtime=120,
         params:
-            snpeff=lambda wildcards, resources: snpeff(resources.mem_mb),
+            snpeff=lambda wildcards, resources: snpeff(resources),
             database=SNPEFF_DB,
         shell:
             '{params.snpeff} download -noLog -v -dataDir "$PWD/results/reference/snpeff/data" '

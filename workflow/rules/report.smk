@@ -25,7 +25,7 @@ rule report:
         runtime=30,
     params:
         patient=lambda wildcards: wildcards.name,
-        qc_samples=lambda wildcards: report_samples(wildcards.name),
+        qc_samples=lambda wildcards: patient_samples(wildcards.name),
         vcf_sample=lambda wildcards: (
             CANCER_PATIENTS[wildcards.name].tumour
             if wildcards.name in CANCER_PATIENTS

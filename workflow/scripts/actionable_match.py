@@ -1,25 +1,23 @@
 import sys
 from pathlib import Path
 
-from actionable.calling.signatures import match_options
-from actionable.cli import main
+from actionable.commands.match import run_match
+
+
+def main(inputs, params, findings_json):
+    """Cancer patients bring fusions, copy number and signatures; germline samples leave
+    these inputs empty."""
+    run_match(
+        vcf=inputs.vcf,
+        out_dir=Path(findings_json).parent,
+        genome=params.genome,
+        tumour_type=params.tumour_type,
+        sample=params.sample,
+        fusions=inputs.fusions or None,
+        cna=inputs.cna or None,
+        signatures=inputs.signatures or None,
+    )
+
 
 sys.stderr = open(snakemake.log[0], "w")
-inputs = snakemake.input
-argv = [
-    "match",
-    "--vcf",
-    inputs.vcf,
-    "--genome",
-    snakemake.params.genome,
-    "--tumor-type",
-    snakemake.params.match["tumor_type"],
-    "--sample",
-    snakemake.params.match["sample"],
-    "--out",
-    str(Path(snakemake.output.json).parent),
-]
-if hasattr(inputs, "fusions"):
-    argv += ["--fusions", inputs.fusions, "--cna", inputs.cna]
-    argv += match_options(inputs.signatures)
-sys.exit(main(argv))
+main(snakemake.input, snakemake.params, snakemake.output.json)

@@ -5,11 +5,11 @@ from actionable.report import load_report_data, write_report
 
 
 def main(inputs, params, html, fhir):
-    qc_dirs = sorted({str(Path(p).parent.parent) for p in [*inputs.regions, *inputs.stats]})
+    qc_files = [*inputs.regions, *inputs.thresholds, *inputs.summary, *inputs.stats]
     data = load_report_data(
         findings=Path(inputs.findings),
         pgx=Path(inputs.pgx) if inputs.pgx else None,
-        qc_dirs=[Path(d) for d in qc_dirs],
+        qc_files=[Path(p) for p in qc_files],
         qc_samples=list(params.qc_samples),
         signatures=Path(inputs.signatures) if inputs.signatures else None,
         vcf=Path(inputs.vcf) if inputs.vcf else None,

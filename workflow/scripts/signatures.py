@@ -2,8 +2,9 @@ import os
 import sys
 
 from actionable.calling.copy_number import TUMOUR_ONLY_LIMITS as CNV_LIMITS
-from actionable.calling.signatures import SignatureSettings, compute_signatures, write_report
+from actionable.calling.signatures import SignatureSettings, compute_signatures
 from actionable.calling.somatic import TUMOUR_ONLY_LIMITS as SOMATIC_LIMITS
+from actionable.formats.signatures import write_signatures
 
 
 def main(patient, inputs, out, paired, settings):
@@ -17,7 +18,7 @@ def main(patient, inputs, out, paired, settings):
         paired=paired,
         notes=() if paired else (SOMATIC_LIMITS, CNV_LIMITS),
     )
-    write_report(report, out)
+    write_signatures(report, out)
     print(
         f"TMB {report.tmb} mut/Mb ({report.tmb_variants} variants in {report.callable_mb} Mb); "
         f"MSI {report.msi_status} ({report.msi_loci_unstable}/{report.msi_loci_assessed} loci)"

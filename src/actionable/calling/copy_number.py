@@ -20,17 +20,14 @@ Input files are mosdepth `--by` outputs (`*.regions.bed.gz`: contig, start, end,
 
 from __future__ import annotations
 
-import csv
-import gzip
 import os
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from actionable.errors import FormatError, InputFileError
-from actionable.io.atomic import atomic_path
+from actionable.formats.cna import AMPLIFICATION, CALLS, DELETION, GENES_COLUMNS, write_cna
+from actionable.formats.mosdepth import GeneRegion, read_regions
 
 TUMOUR_ONLY_LIMITS = (
     "Copy number without a matched normal: each gene's depth is compared with a flat model "
@@ -39,9 +36,7 @@ TUMOUR_ONLY_LIMITS = (
     "amplifications are reliable; single-copy changes and deletions are not."
 )
 
-AMPLIFICATION, DELETION, NEUTRAL, NOT_ASSESSED = "amplification", "deletion", "neutral", "nocall"
-CNA_COLUMNS = ("gene", "call", "copy_number", "chrom", "start", "end", "ratio")
-GENE_COLUMNS = (*CNA_COLUMNS, "tumour_depth", "expected_depth")
+NEUTRAL, NOT_ASSESSED = "neutral", "nocall"  # in the genes table only
 
 
 @dataclass(frozen=True)
@@ -61,17 +56,6 @@ class CnvSettings:
     def from_mapping(cls, values: Mapping[str, Any]) -> CnvSettings:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in values.items() if k in known})
-
-
-@dataclass(frozen=True)
-class GeneRegion:
-    """A gene's span and its mean depth (length-weighted over its regions)."""
-
-    gene: str
-    chrom: str
-    start: int  # 0-based, BED
-    end: int
-    depth: float
 
 
 @dataclass(frozen=True)
@@ -100,37 +84,6 @@ class GeneCopyNumber:
             "tumour_depth": round(self.tumour_depth, 2),
             "expected_depth": "" if self.expected_depth is None else round(self.expected_depth, 2),
         }
-
-
-def read_regions(path: str | os.PathLike[str]) -> dict[str, GeneRegion]:
-    """Per-gene mean depth from a mosdepth `regions.bed.gz` (or plain BED with a 5th column)."""
-    source = Path(path)
-    if not source.is_file():
-        raise InputFileError(f"{source}: file not found")
-    opener = gzip.open if source.suffix == ".gz" else open
-    sums: dict[str, list[Any]] = {}
-    with opener(source, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) < 5:
-                raise FormatError(
-                    f"{source}: line {number}: expected contig, start, end, name and mean depth"
-                    " (mosdepth --by with a named BED)"
-                )
-            try:
-                start, end, mean = int(fields[1]), int(fields[2]), float(fields[4])
-            except ValueError:
-                raise FormatError(f"{source}: line {number}: start/end/mean not numbers") from None
-            entry = sums.setdefault(fields[3], [fields[0], start, end, 0.0, 0])
-            entry[1], entry[2] = min(entry[1], start), max(entry[2], end)
-            entry[3] += mean * (end - start)
-            entry[4] += end - start
-    return {
-        gene: GeneRegion(gene, chrom, start, end, total / length if length else 0.0)
-        for gene, (chrom, start, end, total, length) in sums.items()
-    }
 
 
 def _call(copy_number: float, settings: CnvSettings) -> str:
@@ -190,29 +143,15 @@ def copy_numbers(
     return results
 
 
-def _write_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(
-            handle,
-            fieldnames=list(columns),
-            delimiter="\t",
-            lineterminator="\n",
-            extrasaction="ignore",
-        )
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def write_calls(
     genes: Sequence[GeneCopyNumber],
     cna_path: str | os.PathLike[str],
     genes_path: str | os.PathLike[str] | None = None,
 ) -> None:
     """`cna_path`: amplified and deleted genes only; `genes_path`: every gene."""
-    called = [g.row() for g in genes if g.call in (AMPLIFICATION, DELETION)]
-    _write_tsv(called, CNA_COLUMNS, Path(cna_path))
+    write_cna([g.row() for g in genes if g.call in CALLS], cna_path)
     if genes_path is not None:
-        _write_tsv([g.row() for g in genes], GENE_COLUMNS, Path(genes_path))
+        write_cna([g.row() for g in genes], genes_path, GENES_COLUMNS)
 
 
 def call_copy_number(

@@ -25,48 +25,23 @@ in exons or UTRs leave the frame `unknown`.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pysam
 
 from actionable.calling.gtf import Transcript, read_transcripts
 from actionable.errors import InputFileError, UsageError
-from actionable.io.atomic import atomic_path
+from actionable.formats.fusions import exon_range, write_fusions
 
 LEFT, RIGHT = "left", "right"
 _CT_SIDE = {"3": LEFT, "5": RIGHT}
 _BRACKET = re.compile(
     r"^(?P<before>[^\[\]]*)(?P<b1>[\[\]])(?P<chrom>[^:\[\]]+):(?P<pos>\d+)"
     r"(?P<b2>[\[\]])(?P<after>[^\[\]]*)$"
-)
-
-COLUMNS = (
-    "gene5p",
-    "gene3p",
-    "chrom5p",
-    "pos5p",
-    "chrom3p",
-    "pos3p",
-    "strand5p",
-    "strand3p",
-    "transcript5p",
-    "transcript3p",
-    "site5p",
-    "site3p",
-    "exons5p",
-    "exons3p",
-    "in_frame",
-    "split_reads",
-    "paired_reads",
-    "sv_type",
-    "connection",
-    "filter",
-    "sv_id",
 )
 
 
@@ -303,17 +278,16 @@ def frame_status(five: Site, three: Site) -> str:
 
 def kept_exons(site: Site, five_prime: bool) -> str:
     """Exon range the partner contributes, e.g. `1-13` (5') or `20-29` (3')."""
-    n = len(site.transcript.exons)
     if five_prime:
-        last = site.number
-        return f"1-{last}" if last > 1 else "1"
+        return exon_range(1, site.number)
     first = site.number + 1 if site.kind == "intron" else site.number
-    return f"{first}-{n}" if first < n else str(n)
+    return exon_range(first, len(site.transcript.exons))
 
 
 @dataclass(frozen=True)
-class Fusion:
-    """A gene pair joined in transcription order, with where each breakpoint falls."""
+class SvFusion:
+    """A gene pair joined in transcription order by an SV junction, with where each
+    breakpoint falls in the partners' transcripts (one row of the fusions TSV)."""
 
     five: Site
     three: Site
@@ -359,7 +333,7 @@ class Fusion:
         }
 
 
-def fusions_of(junction: Junction, genes: GeneIndex) -> list[Fusion]:
+def fusions_of(junction: Junction, genes: GeneIndex) -> list[SvFusion]:
     """Gene pairs the junction can join into a fusion transcript (usually 0 or 1)."""
     found = []
     for site1 in genes.sites(junction.first.chrom, junction.first.pos):
@@ -369,9 +343,9 @@ def fusions_of(junction: Junction, genes: GeneIndex) -> list[Fusion]:
             in1 = runs_into_junction(junction.first.keeps, site1.transcript.strand)
             in2 = runs_into_junction(junction.second.keeps, site2.transcript.strand)
             if in1 and not in2:
-                found.append(Fusion(site1, site2, junction.first, junction.second, junction))
+                found.append(SvFusion(site1, site2, junction.first, junction.second, junction))
             elif in2 and not in1:
-                found.append(Fusion(site2, site1, junction.second, junction.first, junction))
+                found.append(SvFusion(site2, site1, junction.second, junction.first, junction))
     return found
 
 
@@ -385,9 +359,9 @@ class FusionSettings:
 
 def call_fusions(
     junctions: Iterable[Junction], genes: GeneIndex, settings: FusionSettings
-) -> list[Fusion]:
+) -> list[SvFusion]:
     """Fusions of the junctions passing the settings; one per gene pair (best supported)."""
-    best: dict[tuple[str, str], Fusion] = {}
+    best: dict[tuple[str, str], SvFusion] = {}
     for junction in junctions:
         if settings.pass_only and junction.filter != "PASS":
             continue
@@ -400,24 +374,15 @@ def call_fusions(
     return sorted(best.values(), key=lambda f: (-f.junction.support, f.gene5p, f.gene3p))
 
 
-def write_fusions(fusions: Sequence[Fusion], path: str | os.PathLike[str]) -> None:
-    """The fusions TSV (columns `COLUMNS`), written to a temporary file then renamed."""
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        for fusion in fusions:
-            writer.writerow(fusion.row())
-
-
 def fusions_from_sv_file(
     sv_path: str | os.PathLike[str],
     gtf_path: str | os.PathLike[str],
     out_path: str | os.PathLike[str],
     tumour: str | None = None,
     settings: FusionSettings | None = None,
-) -> list[Fusion]:
+) -> list[SvFusion]:
     """Read the SV calls and the GTF, write the fusions TSV, return the fusions."""
     junctions = read_junctions(sv_path, tumour)
     fusions = call_fusions(junctions, GeneIndex.from_gtf(gtf_path), settings or FusionSettings())
-    write_fusions(fusions, out_path)
+    write_fusions([fusion.row() for fusion in fusions], out_path)
     return fusions

@@ -12,7 +12,6 @@ transcript id (header line `>TRANSCRIPT_ID`).
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from Bio.Seq import Seq
 
 from actionable.errors import FormatError, InputFileError
 from actionable.io.atomic import atomic_path
+from actionable.io.text import open_text
 
 Interval = tuple[int, int]
 
@@ -110,11 +110,10 @@ class Transcript:
         return None
 
 
-def _open_text(path: Path) -> IO[str]:
+def _open(path: Path) -> IO[str]:
+    """`open_text` with the message of an unreadable GTF or FASTA."""
     try:
-        if path.suffix == ".gz":
-            return gzip.open(path, "rt", encoding="utf-8")
-        return path.open("r", encoding="utf-8")
+        return open_text(path)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
@@ -150,7 +149,7 @@ def read_transcripts(gtf_path: str | os.PathLike[str]) -> dict[str, Transcript]:
     """
     path = Path(gtf_path)
     transcripts: dict[str, Transcript] = {}
-    with _open_text(path) as handle:
+    with _open(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -260,7 +259,7 @@ def read_fasta(path: str | os.PathLike[str], wanted: set[str] | None = None) -> 
     fasta_path = Path(path)
     sequences: dict[str, list[str]] = {}
     current: list[str] | None = None
-    with _open_text(fasta_path) as handle:
+    with _open(fasta_path) as handle:
         for line in handle:
             if line.startswith(">"):
                 name = line[1:].split(maxsplit=1)[0] if line[1:].strip() else ""

@@ -25,13 +25,11 @@ MSI
 from __future__ import annotations
 
 import bisect
-import gzip
-import json
 import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +37,9 @@ import pysam
 
 from actionable.calling.gtf import read_transcripts
 from actionable.errors import FormatError, InputFileError
-from actionable.io.atomic import atomic_path, write_atomic
+from actionable.formats.signatures import SignatureReport
+from actionable.io.atomic import atomic_path
+from actionable.io.text import open_text
 
 NONSYNONYMOUS = frozenset(
     {
@@ -138,17 +138,13 @@ def coding_intervals(gtf_path: str | os.PathLike[str]) -> Intervals:
     return merge(raw)
 
 
-def _open_text(path: Path) -> Any:
-    if not path.is_file():
-        raise InputFileError(f"{path}: file not found")
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open()
-
-
 def read_bed(path: str | os.PathLike[str], label: str | None = None) -> list[tuple[Any, ...]]:
     """(contig, start, end, name) rows of a BED; only rows named `label` if given."""
     source = Path(path)
+    if not source.is_file():
+        raise InputFileError(f"{source}: file not found")
     rows = []
-    with _open_text(source) as handle:
+    with open_text(source) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue
@@ -372,30 +368,6 @@ def scan_reference(
     return len(loci)
 
 
-@dataclass
-class SignatureReport:
-    """What goes into `results/signatures/{patient}.json`."""
-
-    patient: str
-    mode: str
-    tmb: float
-    tmb_variants: int
-    callable_mb: float
-    tmb_assessable: bool
-    msi_status: str
-    msi_score: float
-    msi_loci_assessed: int
-    msi_loci_unstable: int
-    msi_assessable: bool
-    unstable_loci: list[str] = field(default_factory=list)
-    settings: dict[str, Any] = field(default_factory=dict)
-    method: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 METHOD = {
     "tmb": "PASS somatic protein-changing variants (snpEff/VEP consequence) with tumour VAF >= "
     "tmb_min_vaf in callable coding bases (CDS of the GTF with >= min_depth reads in tumour "
@@ -458,18 +430,3 @@ def compute_signatures(
             "germline indels in microsatellites can be counted as unstable loci"
         )
     return report
-
-
-def write_report(report: SignatureReport, path: str | os.PathLike[str]) -> None:
-    write_atomic(path, json.dumps(report.to_json(), indent=2) + "\n")
-
-
-def match_options(path: str | os.PathLike[str]) -> list[str]:
-    """`actionable match` options for the signatures that could be established."""
-    report = json.loads(Path(path).read_text(encoding="utf-8"))
-    options = []
-    if report["tmb_assessable"]:
-        options += ["--tmb", str(report["tmb"])]
-    if report["msi_assessable"]:
-        options += ["--msi", report["msi_status"]]
-    return options

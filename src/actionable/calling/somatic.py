@@ -39,9 +39,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,7 @@ class SomaticSettings:
 
 
 @dataclass
-class Evidence:
+class SomaticEvidence:
     """Read counts of one allele; strand/position/mapping fields are None when unknown."""
 
     tumour_ref: int
@@ -152,7 +151,7 @@ def binomial_two_sided(k: int, n: int) -> float:
     return min(1.0, 2.0 * cdf)
 
 
-def looks_germline(evidence: Evidence, settings: SomaticSettings) -> bool:
+def looks_germline(evidence: SomaticEvidence, settings: SomaticSettings) -> bool:
     """Tumour-only germline test on the allele fraction (see the module description)."""
     depth, vaf = evidence.tumour_depth, evidence.tumour_vaf
     if depth < settings.germline_min_depth:
@@ -164,7 +163,7 @@ def looks_germline(evidence: Evidence, settings: SomaticSettings) -> bool:
     return binomial_two_sided(evidence.tumour_alt, depth) >= settings.germline_pvalue
 
 
-def classify(evidence: Evidence, settings: SomaticSettings, paired: bool) -> list[str]:
+def classify(evidence: SomaticEvidence, settings: SomaticSettings, paired: bool) -> list[str]:
     """FILTER names that apply to one allele; an empty list means PASS (somatic)."""
     reasons = []
     if evidence.tumour_depth < settings.min_depth:
@@ -208,7 +207,7 @@ def classify(evidence: Evidence, settings: SomaticSettings, paired: bool) -> lis
     return reasons
 
 
-def _strand_biased(evidence: Evidence, settings: SomaticSettings) -> bool:
+def _strand_biased(evidence: SomaticEvidence, settings: SomaticSettings) -> bool:
     forward, reverse = evidence.alt_forward, evidence.alt_reverse
     if forward is None or reverse is None or forward + reverse < settings.strand_min_alt:
         return False
@@ -289,22 +288,6 @@ def read_hotspot_residues(path: str | os.PathLike[str] = BUNDLED_HOTSPOTS) -> di
                 raise FormatError(
                     f"{source}: line {number}: need a gene and a residue number"
                 ) from None
-    return residues
-
-
-def hotspot_residues_from_table(path: str | os.PathLike[str]) -> dict[str, set[int]]:
-    """Residues of a Cancer Hotspots table (maftools layout: gene in column 5, protein
-    change such as `L858R` or `E746_A750del` in column 7); indels cover their whole range."""
-    residues: dict[str, set[int]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) < 7:
-                continue
-            numbers = [int(n) for n in re.findall(r"[A-Z*](\d+)", fields[6])]
-            if numbers:
-                gene = residues.setdefault(fields[4], set())
-                gene.update(range(min(numbers), max(numbers) + 1))
     return residues
 
 
@@ -447,10 +430,10 @@ def evidence_of(
     panel: SiteSet | None = None,
     population: SiteSet | None = None,
     hotspots: HotspotIndex | None = None,
-) -> Evidence:
+) -> SomaticEvidence:
     """Read counts and artefact fields of a biallelic record."""
     t_ref, t_alt, t_depth = _sample_counts(record, tumour)
-    evidence = Evidence(t_ref, t_alt, t_depth)
+    evidence = SomaticEvidence(t_ref, t_alt, t_depth)
     if normal is not None:
         evidence.normal_ref, evidence.normal_alt, evidence.normal_depth = _sample_counts(
             record, normal
@@ -647,12 +630,3 @@ class _AtomicVcf:
 
 def write_summary(summary: ClassificationSummary, path: str | os.PathLike[str]) -> None:
     write_atomic(path, json.dumps(summary.to_json(), indent=2) + "\n")
-
-
-def somatic_keys(path: str | os.PathLike[str]) -> Iterable[tuple[str, int, str, str]]:
-    """(chrom, pos, ref, alt) of the PASS records of a somatic VCF."""
-    with pysam.VariantFile(str(path)) as vcf:
-        for record in vcf:
-            if "PASS" in record.filter or not len(record.filter):
-                for alt in record.alts or ():
-                    yield (record.chrom, record.pos, record.ref, alt)

@@ -6,19 +6,22 @@ Contract v1:
                      --tumor-type ONCOTREE_CODE --genome GRCh38|GRCh37 [--sample NAME] --out DIR
 
 writes DIR/findings.json and DIR/findings.tsv; exit 0 on success, 2 on bad input with one
-line naming the problem.
+line naming the problem. `run_match` is the same as a function (the workflow calls it).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 from pathlib import Path
 from typing import Any
 
-from actionable.errors import UsageError
+from actionable.errors import FormatError, InputFileError, UsageError
 from actionable.formats.cna import read_cna
+from actionable.formats.findings import document_json, document_tsv, write_outputs
 from actionable.formats.fusions import read_fusions
+from actionable.formats.signatures import match_options
 from actionable.matching.cascade import (
     RawFinding,
     VariantMatcher,
@@ -27,14 +30,7 @@ from actionable.matching.cascade import (
     match_signatures,
 )
 from actionable.matching.fasta import Reference
-from actionable.matching.findings import (
-    Context,
-    build_document,
-    build_findings,
-    document_json,
-    document_tsv,
-    write_outputs,
-)
+from actionable.matching.findings import Context, build_document, build_findings
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
 from actionable.matching.vcf import ReadStats, VcfReader
 
@@ -113,7 +109,7 @@ def parse_msi(value: str | None) -> str | None:
     return msi
 
 
-def parse_tmb(value: str | None) -> float | None:
+def parse_tmb(value: float | str | None) -> float | None:
     if value is None:
         return None
     try:
@@ -126,39 +122,83 @@ def parse_tmb(value: str | None) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    kb = load_knowledge_base()
-    tumour = kb.oncotree.resolve(args.tumor_type)
-    genome = parse_genome(args.genome)
-    msi = parse_msi(args.msi)
-    tmb = parse_tmb(args.tmb)
-    fusions = read_fusions(args.fusions) if args.fusions is not None else []
-    cnas = read_cna(args.cna) if args.cna is not None else []
-    reference = Reference(args.reference, genome) if args.reference is not None else None
+    run_match(
+        args.vcf,
+        args.out,
+        genome=args.genome,
+        tumour_type=args.tumor_type,
+        sample=args.sample,
+        fusions=args.fusions,
+        cna=args.cna,
+        tmb=args.tmb,
+        msi=args.msi,
+        reference=args.reference,
+        include_filtered=args.include_filtered,
+    )
+    return 0
 
-    reader = VcfReader(args.vcf, genome, sample=args.sample, include_filtered=args.include_filtered)
-    matcher = VariantMatcher(kb, genome, reference.left_align if reference is not None else None)
+
+def run_match(
+    vcf: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    genome: str,
+    tumour_type: str,
+    sample: str | None = None,
+    fusions: str | os.PathLike[str] | None = None,
+    cna: str | os.PathLike[str] | None = None,
+    tmb: float | str | None = None,
+    msi: str | None = None,
+    reference: str | os.PathLike[str] | None = None,
+    include_filtered: bool = False,
+    signatures: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
+
+    The arguments are those of `actionable match`; `None` leaves an input out. `tmb` is in
+    mutations per megabase, `msi` one of MSI-H, MSI-L, MSS. `signatures` (the workflow's
+    signatures JSON, `actionable.formats.signatures`) gives the TMB and MSI it could
+    establish instead. Returns the findings document. Bad input raises an `ActionableError`
+    subclass naming the problem.
+    """
+    if signatures is not None:
+        if tmb is not None or msi is not None:
+            raise UsageError("give TMB/MSI values or a signatures file, not both")
+        tmb, msi = established_signatures(signatures)
+    vcf_path = Path(vcf)
+    fusions_path = Path(fusions) if fusions is not None else None
+    cna_path = Path(cna) if cna is not None else None
+    kb = load_knowledge_base()
+    tumour = kb.oncotree.resolve(tumour_type)
+    genome = parse_genome(genome)
+    msi = parse_msi(msi)
+    tmb = parse_tmb(tmb)
+    fusion_calls = read_fusions(fusions_path) if fusions_path is not None else []
+    cnas = read_cna(cna_path) if cna_path is not None else []
+    ref = Reference(Path(reference), genome) if reference is not None else None
+
+    reader = VcfReader(vcf_path, genome, sample=sample, include_filtered=include_filtered)
+    matcher = VariantMatcher(kb, genome, ref.left_align if ref is not None else None)
     stats = ReadStats()
     raws: list[RawFinding] = []
-    for call in reader.calls(kb, stats, all_indels=reference is not None):
+    for call in reader.calls(kb, stats, all_indels=ref is not None):
         raws.extend(matcher.match(call))
-    raws.extend(match_fusions(kb, fusions))
+    raws.extend(match_fusions(kb, fusion_calls))
     raws.extend(match_copy_number(kb, cnas))
     raws.extend(match_signatures(kb, msi, tmb))
 
-    sample = args.sample or reader.sample or _stem(args.vcf)
     ctx = Context(
-        sample=sample,
+        sample=sample or reader.sample or _stem(vcf_path),
         tumour=tumour,
         genome=genome,
         inputs={
-            "vcf": args.vcf.name,
-            "fusions": args.fusions.name if args.fusions is not None else None,
-            "cna": args.cna.name if args.cna is not None else None,
+            "vcf": vcf_path.name,
+            "fusions": fusions_path.name if fusions_path is not None else None,
+            "cna": cna_path.name if cna_path is not None else None,
             "tmb": tmb,
             "msi": msi,
             "vcf_annotation": stats.annotation,
-            "include_filtered": bool(args.include_filtered),
-            "left_aligned": reference is not None,
+            "include_filtered": bool(include_filtered),
+            "left_aligned": ref is not None,
         },
         stats={
             "records": stats.records,
@@ -169,9 +209,21 @@ def run(args: argparse.Namespace) -> int:
     findings = build_findings(raws, kb, tumour)
     doc = build_document(findings, kb, ctx)
     write_outputs(
-        args.out, {"findings.json": document_json(doc), "findings.tsv": document_tsv(doc)}
+        Path(out_dir), {"findings.json": document_json(doc), "findings.tsv": document_tsv(doc)}
     )
-    return 0
+    return doc
+
+
+def established_signatures(path: str | os.PathLike[str]) -> tuple[str | None, str | None]:
+    """TMB and MSI status of a signatures JSON, each None when it was not assessable."""
+    try:
+        options = match_options(path)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the signatures file ({exc})") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(f"{path}: not a signatures JSON ({exc!r})") from None
+    values = dict(zip(options[::2], options[1::2], strict=True))
+    return values.get("--tmb"), values.get("--msi")
 
 
 def _stem(path: Path) -> str:

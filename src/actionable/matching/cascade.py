@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from actionable.formats.cna import CopyNumberCall
 from actionable.formats.fusions import FusionCall
 from actionable.matching.hgvs import MISSENSE
+from actionable.matching.kinds import CASCADE
 from actionable.matching.knowledge import (
     GENOMES,
     Biomarker,
@@ -27,20 +28,6 @@ from actionable.matching.knowledge import (
 )
 from actionable.matching.vcf import Annotation, VariantCall
 
-CASCADE = (
-    "genomic",
-    "hgvsp",
-    "hgvsc",
-    "codon",
-    "aa_range",
-    "exon",
-    "splice",
-    "gene_lof",
-    "fusion",
-    "amplification",
-    "deletion",
-    "signature",
-)
 LOF_TERMS = frozenset(
     {
         "stop_gained",

@@ -1,63 +1,21 @@
-"""findings.json / findings.tsv (contract v1): building, ordering and writing.
+"""findings.json (contract v1): building and ordering the findings and the document.
 
-Output is deterministic: findings and evidence are sorted, JSON is written with sorted keys
-and two-space indentation, floats are rounded, and nothing depends on time or paths beyond
-the input file names. Files are written to a temporary name in the output directory and
-renamed, so a failed run never leaves half-written results.
+Output is deterministic: findings and evidence are sorted, floats are rounded, and nothing
+depends on time or paths beyond the input file names. The file itself (schema, TSV columns,
+writing and reading) is defined in `actionable.formats.findings`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-import json
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from actionable import __version__
-from actionable.errors import InputFileError
+from actionable.formats.findings import SCHEMA_VERSION
 from actionable.matching.cascade import RawFinding, kind_rank
 from actionable.matching.knowledge import KnowledgeBase
 from actionable.matching.oncotree import TumourType
 from actionable.matching.tiers import applies, tier_for, tier_rank
-
-SCHEMA_VERSION = "1"
-TSV_COLUMNS = (
-    "sample",
-    "tumor_type",
-    "genome",
-    "kb_version",
-    "gene",
-    "alteration",
-    "match_kind",
-    "tier",
-    "chrom",
-    "pos",
-    "ref",
-    "alt",
-    "hgvsc",
-    "hgvsp",
-    "consequence",
-    "vaf",
-    "transcript",
-    "canonical",
-    "therapy",
-    "direction",
-    "disease",
-    "on_label",
-    "level",
-    "evidence_tier",
-    "source",
-    "citation",
-    "evidence_match_kind",
-    "biomarker",
-    "condition",
-    "evidence_id",
-)
 
 
 @dataclass(frozen=True)
@@ -195,86 +153,3 @@ def build_document(
         "stats": ctx.stats,
         "findings": findings,
     }
-
-
-def document_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def document_tsv(doc: dict[str, Any]) -> str:
-    """One row per finding x evidence."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(TSV_COLUMNS)
-    for f in doc["findings"]:
-        v = f["variant"] or {}
-        for e in f["evidence"]:
-            row = {
-                "sample": doc["sample"],
-                "tumor_type": doc["tumor_type"],
-                "genome": doc["genome"],
-                "kb_version": doc["knowledge_base"]["version"],
-                "gene": f["gene"],
-                "alteration": f["alteration"],
-                "match_kind": f["match_kind"],
-                "tier": f["tier"],
-                "chrom": v.get("chrom"),
-                "pos": v.get("pos"),
-                "ref": v.get("ref"),
-                "alt": v.get("alt"),
-                "hgvsc": v.get("hgvsc"),
-                "hgvsp": v.get("hgvsp"),
-                "consequence": v.get("consequence"),
-                "vaf": v.get("vaf"),
-                "transcript": f.get("transcript"),
-                "canonical": f.get("canonical"),
-                "therapy": e["therapy"],
-                "direction": e["direction"],
-                "disease": e["disease"],
-                "on_label": e["on_label"],
-                "level": e["level"],
-                "evidence_tier": e["tier"],
-                "source": e["source"],
-                "citation": e["citation"],
-                "evidence_match_kind": e["match_kind"],
-                "biomarker": e["biomarker"],
-                "condition": e["condition"],
-                "evidence_id": e["evidence_id"],
-            }
-            writer.writerow([_cell(row[c]) for c in TSV_COLUMNS])
-    return buf.getvalue()
-
-
-def write_outputs(out_dir: Path, files: dict[str, str]) -> None:
-    """Write each file atomically (temp file in `out_dir`, then rename)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputFileError(f"{out_dir}: --out exists and is not a directory")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(
-            f"{out_dir}: cannot create output directory ({exc.strerror})"
-        ) from None
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            os.fchmod(fd, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            temps.append((name, Path(tmp)))
-        for name, tmp in temps:
-            os.replace(tmp, out_dir / name)
-    except OSError as exc:
-        for _, tmp in temps:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        raise InputFileError(f"{out_dir}: cannot write outputs ({exc.strerror})") from None

@@ -26,20 +26,9 @@ from typing import Any
 
 from actionable.errors import KnowledgeBaseError
 from actionable.matching.hgvs import normalise_cdna, parse_protein
+from actionable.matching.kinds import KB_MATCH_KINDS
 from actionable.matching.oncotree import OncoTree, load_oncotree
 
-KB_MATCH_KINDS = (
-    "variant",
-    "codon",
-    "aa_range",
-    "exon",
-    "splice",
-    "gene_lof",
-    "fusion",
-    "amplification",
-    "deletion",
-    "signature",
-)
 DIRECTIONS = ("sensitivity", "resistance")
 LEVELS = ("A", "B", "C", "D")
 GENOMES = ("GRCh38", "GRCh37")
@@ -120,7 +109,7 @@ class KnownVariant:
 
 
 @dataclass(frozen=True)
-class Transcript:
+class PreferredTranscript:
     """The MANE Select transcript of a gene."""
 
     gene: str
@@ -137,7 +126,7 @@ class KnowledgeBase:
     sources: list[str]
     evidence: list[EvidenceRow]
     variants: list[KnownVariant]
-    transcripts: dict[str, Transcript]
+    transcripts: dict[str, PreferredTranscript]
     oncotree: OncoTree
     by_biomarker: dict[Biomarker, list[EvidenceRow]] = field(default_factory=dict)
     biomarkers_by_gene: dict[str, list[Biomarker]] = field(default_factory=dict)
@@ -521,9 +510,9 @@ def parse_variants(text: str, source: str, evidence: list[EvidenceRow]) -> list[
     return out
 
 
-def parse_transcripts(text: str, source: str) -> dict[str, Transcript]:
+def parse_transcripts(text: str, source: str) -> dict[str, PreferredTranscript]:
     columns = ("gene", "refseq", "ensembl", "protein_length")
-    out: dict[str, Transcript] = {}
+    out: dict[str, PreferredTranscript] = {}
     for lineno, rec in _read_tsv(text, source, columns):
         gene = _check(source, lineno, "gene", rec["gene"], _pattern(_GENE_RE, "a gene symbol"))
         refseq = _check(
@@ -537,7 +526,7 @@ def parse_transcripts(text: str, source: str) -> dict[str, Transcript]:
             _pattern(re.compile(r"^(ENST\d{11}(\.\d+)?)?$"), "an ENST id or empty"),
         )
         length = _check(source, lineno, "protein_length", rec["protein_length"], _opt_int)
-        out[gene] = Transcript(gene, refseq, ensembl, length)
+        out[gene] = PreferredTranscript(gene, refseq, ensembl, length)
     return out
 
 

@@ -16,7 +16,15 @@ from __future__ import annotations
 from actionable.matching.knowledge import EvidenceRow
 from actionable.matching.oncotree import OncoTree
 
-TIERS = ("I-A", "I-B", "II-C", "II-D")
+#: AMP/ASCO/CAP 2017 tiers of therapeutic evidence, strongest first.
+TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D")
+#: what each tier means, in the report's words
+TIER_TEXT: dict[str, str] = {
+    "I-A": "Tier I-A: approved or in guidelines for this tumour type",
+    "I-B": "Tier I-B: well-powered studies in this tumour type",
+    "II-C": "Tier II-C: approved for another tumour type, or clinical trials",
+    "II-D": "Tier II-D: preclinical data or case reports",
+}
 _ON_LABEL = {"A": "I-A", "B": "I-B", "C": "II-C", "D": "II-D"}
 _OFF_LABEL = {"A": "II-C", "B": "II-C", "C": "II-C", "D": "II-D"}
 
@@ -34,5 +42,5 @@ def tier_for(level: str, on_label: bool) -> str:
 
 
 def tier_rank(tier: str) -> int:
-    """Sort key: I-A first."""
+    """Sort key: I-A first; unknown tiers sort after II-D."""
     return TIERS.index(tier) if tier in TIERS else len(TIERS)

@@ -16,15 +16,15 @@ alleles to a minimal representation, so left-normalised calls match the definiti
 from __future__ import annotations
 
 import bisect
-import gzip
-import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from actionable.errors import FormatError, InputFileError, UsageError
+from actionable.io.text import open_text
 from actionable.pgx.definitions import DefinitionVariant, GeneDefinition
 
 #: chromosome lengths that tell the two human builds apart (from the assemblies' headers)
@@ -113,19 +113,6 @@ class _Target:
     gene: str
     index: int
     variant: DefinitionVariant
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(2)
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: VCF file not found") from exc
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read VCF ({exc.strerror or exc})") from exc
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    return path.open("r", encoding="utf-8", errors="replace")
 
 
 def _parse_contig(line: str) -> tuple[str, int | None] | None:
@@ -451,7 +438,7 @@ class _Targets:
 
 
 def _data_lines_streaming(
-    path: Path, handle: io.TextIOBase, first_line_no: int
+    path: Path, handle: TextIO, first_line_no: int
 ) -> Iterator[tuple[str, str]]:
     for line_no, raw in enumerate(handle, start=first_line_no):
         line = raw.rstrip("\r\n")
@@ -506,12 +493,17 @@ def read_genotypes(
     """Read the sample's genotypes at every definition position of ``genes``."""
     targets = _Targets(genes)
     indexed = _read_indexed(path, targets) if _index_path(path) else None
-    handle: io.TextIOBase | None = None
+    handle: TextIO | None = None
     try:
         if indexed is not None:
             header, lines = indexed
         else:
-            handle = _open_text(path)
+            try:
+                handle = open_text(path, errors="replace")
+            except FileNotFoundError as exc:
+                raise InputFileError(f"{path}: VCF file not found") from exc
+            except OSError as exc:
+                raise InputFileError(f"{path}: cannot read VCF ({exc.strerror or exc})") from exc
             header_lines: list[str] = []
 
             def header_iter() -> Iterator[str]:

@@ -1,4 +1,5 @@
-"""Assemble and write ``pgx.json`` (contract: ARCHITECTURE.md, ``schemas/pgx.schema.json``)."""
+"""Assemble and write ``pgx.json`` (contract: README.md, section Pharmacogenomics; schema
+``data/schemas/pgx.schema.json``; the package layout: docs/architecture.md)."""
 
 from __future__ import annotations
 

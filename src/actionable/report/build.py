@@ -5,46 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from actionable import __version__
-from actionable.errors import UsageError
+from actionable.errors import KnowledgeBaseError, UsageError
+from actionable.formats.findings import load_findings
 from actionable.io.atomic import write_atomic
-from actionable.report.model import (
-    FindingsDoc,
-    PgxDoc,
-    Signatures,
-    load_findings,
-    load_pgx,
-    load_signatures,
-)
-from actionable.report.qc import SampleQC, load_qc
-
-
-@dataclass
-class ReportData:
-    findings: FindingsDoc
-    pgx: PgxDoc | None = None
-    qc: list[SampleQC] = field(default_factory=list)
-    signatures: Signatures = field(default_factory=Signatures)
-    vafs: list[float] | None = None
-    vaf_source: str | None = None
-    date: dt.date = field(default_factory=dt.date.today)
-    workflow_version: str = __version__
-    tumor_type_name: str | None = None
-    patient: str | None = None
-
-    @property
-    def name(self) -> str:
-        return self.findings.sample
-
-    @property
-    def title(self) -> str:
-        """The patient with the matched sample, or the sample alone."""
-        if self.patient and self.patient != self.name:
-            return f"{self.patient} (sample {self.name})"
-        return self.name
+from actionable.matching.oncotree import load_oncotree
+from actionable.report.fhir import build_bundle, validate_bundle
+from actionable.report.figures import vcf_vafs
+from actionable.report.html import render_html
+from actionable.report.model import ReportData, findings_doc, load_pgx, load_signatures
+from actionable.report.qc import load_qc
 
 
 def report_date(text: str | None) -> dt.date:
@@ -65,11 +36,12 @@ def tumour_type_name(code: str | None) -> str | None:
     if not code:
         return None
     try:
-        from actionable.matching.oncotree import load_oncotree
-
-        node = load_oncotree().nodes.get(code.strip().upper())
-    except Exception:  # the disease tree is a nicety here; the code is shown regardless
+        tree = load_oncotree()
+    except (OSError, UnicodeDecodeError, KnowledgeBaseError):
+        # the embedded tree is missing, undecodable or malformed (a broken installation):
+        # the name is a nicety here, the report shows the code alone
         return None
+    node = tree.nodes.get(code.strip().upper())
     return node.name if node is not None else None
 
 
@@ -84,22 +56,21 @@ def load_report_data(
     date: str | None = None,
     workflow_version: str | None = None,
     patient: str | None = None,
+    qc_files: list[Path] | None = None,
 ) -> ReportData:
-    doc = load_findings(findings)
+    doc = findings_doc(load_findings(findings))
     data = ReportData(findings=doc, date=report_date(date), patient=patient)
     if workflow_version:
         data.workflow_version = workflow_version
     data.tumor_type_name = doc.tumor_type_name or tumour_type_name(doc.tumor_type)
     if pgx is not None:
         data.pgx = load_pgx(pgx)
-    if qc_dirs:
-        data.qc = load_qc(qc_dirs, qc_samples or None)
+    if qc_dirs or qc_files:
+        data.qc = load_qc(qc_dirs or [], qc_samples or None, qc_files)
     data.signatures = doc.signatures
     if signatures is not None:
         data.signatures = load_signatures(signatures)
     if vcf is not None:
-        from actionable.report.figures import vcf_vafs
-
         values, chosen = vcf_vafs(vcf, vcf_sample or doc.sample)
         data.vafs, data.vaf_source = values, f"{vcf.name}, sample {chosen}"
     return data
@@ -107,9 +78,6 @@ def load_report_data(
 
 def write_report(data: ReportData, html_out: Path, fhir_out: Path | None = None) -> None:
     """Render both outputs in memory first, so a failure leaves no file behind."""
-    from actionable.report.fhir import build_bundle, validate_bundle
-    from actionable.report.html import render_html
-
     html = render_html(data)
     fhir_text = None
     if fhir_out is not None:

@@ -17,9 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from actionable.errors import FormatError
-from actionable.report.build import ReportData
-from actionable.report.html import RESEARCH_USE
-from actionable.report.model import Evidence, Finding, PgxGene
+from actionable.report.model import RESEARCH_USE, Finding, PgxGene, ReportData, ReportedEvidence
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -223,7 +221,7 @@ def _variant_components(finding: Finding, genome: str) -> list[dict[str, Any]]:
     return components
 
 
-def _efficacy(e: Evidence) -> str:
+def _efficacy(e: ReportedEvidence) -> str:
     if e.is_sensitivity:
         return "sensitivity (responsive)"
     if e.is_resistance:
@@ -262,7 +260,13 @@ def _implication(
 
 
 def _evidence_implication(
-    ids: _Ids, finding_key: str, i: int, e: Evidence, derived: str, subject: dict, issued: str
+    ids: _Ids,
+    finding_key: str,
+    i: int,
+    e: ReportedEvidence,
+    derived: str,
+    subject: dict,
+    issued: str,
 ) -> dict[str, Any]:
     level = f"AMP/ASCO/CAP tier {e.tier}" if e.tier else "tier not given"
     if e.level:

@@ -13,16 +13,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from actionable.report.build import ReportData
+from actionable.matching.kinds import MATCH_KIND_TEXT
+from actionable.matching.tiers import TIER_TEXT
 from actionable.report.figures import Figure, coverage_bars, vaf_distribution
-from actionable.report.model import MATCH_KIND_TEXT, TIER_TEXT, Finding
+from actionable.report.model import RESEARCH_USE, Finding, ReportData
 from actionable.report.qc import MIN_DEPTH, GeneCoverage, SampleQC
 from actionable.report.summary import therapies_by_tier
 
-RESEARCH_USE = (
-    "Not validated for diagnostic use: every finding and therapy option needs confirmation "
-    "in an accredited laboratory and review by a molecular tumour board before it informs care."
-)
 CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'; "
     "base-uri 'none'; form-action 'none'"

@@ -1,47 +1,40 @@
-"""Read what the report shows: findings.json (v1), pgx.json (v1) and signatures into records.
+"""The report's one model, shared by the HTML page and the FHIR bundle.
 
-Every check names the file and the field that is wrong; nothing here formats HTML.
+A findings.json read by `actionable.formats.findings` becomes report records here
+(`findings_doc`): citations turn into links, the genome into its label, and each finding
+knows its category, its label and why it matched. pgx.json and the signatures JSON are read
+here too. Nothing here formats HTML or FHIR.
 """
 
 from __future__ import annotations
 
-import json
-import math
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-from actionable.errors import FormatError, InputFileError
+from actionable import __version__
+from actionable.formats.findings import (
+    EvidenceEntry,
+    FindingEntry,
+    FindingsFile,
+    FusionEntry,
+    Signatures,
+    VariantEntry,
+    signatures_from,
+)
+from actionable.formats.jsonfields import JsonFields, check_schema_version, load_json
+from actionable.matching.kinds import MATCH_KIND_TEXT
+from actionable.matching.tiers import TIERS, tier_rank
+from actionable.report.qc import SampleQC
 
-#: AMP/ASCO/CAP 2017 tiers of therapeutic evidence, strongest first.
-TIERS: tuple[str, ...] = ("I-A", "I-B", "II-C", "II-D")
-TIER_TEXT: dict[str, str] = {
-    "I-A": "Tier I-A: approved or in guidelines for this tumour type",
-    "I-B": "Tier I-B: well-powered studies in this tumour type",
-    "II-C": "Tier II-C: approved for another tumour type, or clinical trials",
-    "II-D": "Tier II-D: preclinical data or case reports",
-}
+RESEARCH_USE = (
+    "Not validated for diagnostic use: every finding and therapy option needs confirmation "
+    "in an accredited laboratory and review by a molecular tumour board before it informs care."
+)
 SENSITIVITY = frozenset({"sensitivity", "sensitive", "response", "responsive"})
 RESISTANCE = frozenset({"resistance", "resistant", "reduced sensitivity"})
-
-#: plain words for each match kind of the knowledge-base cascade
-MATCH_KIND_TEXT: dict[str, str] = {
-    "genomic": "exact genomic change (chromosome, position and alleles)",
-    "hgvsp": "exact protein change",
-    "hgvsc": "exact cDNA change",
-    "codon": "any missense change at this codon",
-    "aa_range": "any change in this protein region",
-    "exon": "exon-level rule (exon and consequence)",
-    "splice": "splice-site change at a named exon boundary",
-    "gene_lof": "truncating (loss-of-function) change in the gene",
-    "fusion": "gene fusion",
-    "amplification": "copy-number amplification",
-    "deletion": "copy-number deletion",
-    "signature": "genomic signature",
-    "pgx": "pharmacogenomic genotype",
-}
 FUSION_KINDS = frozenset({"fusion"})
 CNA_KINDS = frozenset({"amplification", "deletion"})
 SIGNATURE_KINDS = frozenset({"signature"})
@@ -82,7 +75,7 @@ def citation_link(text: str, url: str | None = None) -> Citation:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class ReportedEvidence:
     therapy: str
     direction: str
     disease: str
@@ -106,7 +99,7 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class VariantCall:
+class ReportedVariant:
     chrom: str
     pos: int
     ref: str
@@ -122,7 +115,7 @@ class VariantCall:
 
 
 @dataclass(frozen=True)
-class Fusion:
+class ReportedFusion:
     gene5p: str
     gene3p: str
     breakpoint5p: str | None
@@ -137,9 +130,9 @@ class Finding:
     alteration: str
     match_kind: str
     match_detail: str | None
-    variant: VariantCall | None
-    evidence: list[Evidence]
-    fusion: Fusion | None = None
+    variant: ReportedVariant | None
+    evidence: list[ReportedEvidence]
+    fusion: ReportedFusion | None = None
     copy_number: float | None = None
     origin: str | None = None
 
@@ -168,7 +161,7 @@ class Finding:
 
     @property
     def best_tier_index(self) -> int:
-        return min((tier_index(e.tier) for e in self.evidence), default=len(TIERS) + 1)
+        return min((tier_rank(e.tier) for e in self.evidence), default=len(TIERS) + 1)
 
     @property
     def best_tier(self) -> str | None:
@@ -176,37 +169,14 @@ class Finding:
         return ranked[0].tier if ranked else None
 
     @property
-    def sorted_evidence(self) -> list[Evidence]:
+    def sorted_evidence(self) -> list[ReportedEvidence]:
         """Strongest tier first; within a tier sensitivity, then resistance, then others."""
 
-        def key(e: Evidence) -> tuple[int, int, str]:
+        def key(e: ReportedEvidence) -> tuple[int, int, str]:
             kind = 0 if e.is_sensitivity else 1 if e.is_resistance else 2
-            return (tier_index(e.tier), kind, e.therapy)
+            return (tier_rank(e.tier), kind, e.therapy)
 
         return sorted(self.evidence, key=key)
-
-
-def tier_index(tier: str) -> int:
-    """Position of a tier in TIERS; unknown tiers sort after II-D."""
-    try:
-        return TIERS.index(tier)
-    except ValueError:
-        return len(TIERS)
-
-
-@dataclass(frozen=True)
-class Signatures:
-    tmb: float | None = None
-    msi_status: str | None = None
-    msi_score: float | None = None
-    callable_mb: float | None = None
-    tmb_assessable: bool | None = None
-    msi_assessable: bool | None = None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return self.tmb is None and self.msi_status is None
 
 
 @dataclass
@@ -273,272 +243,120 @@ class PgxDoc:
         return [g for g in self.genes if not g.called]
 
 
-# --------------------------------------------------------------------------- readers
+@dataclass
+class ReportData:
+    """Everything one report shows, loaded once; the HTML page and the FHIR bundle render it."""
+
+    findings: FindingsDoc
+    pgx: PgxDoc | None = None
+    qc: list[SampleQC] = field(default_factory=list)
+    signatures: Signatures = field(default_factory=Signatures)
+    vafs: list[float] | None = None
+    vaf_source: str | None = None
+    date: dt.date = field(default_factory=dt.date.today)
+    workflow_version: str = __version__
+    tumor_type_name: str | None = None
+    patient: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.findings.sample
+
+    @property
+    def title(self) -> str:
+        """The patient with the matched sample, or the sample alone."""
+        if self.patient and self.patient != self.name:
+            return f"{self.patient} (sample {self.name})"
+        return self.name
 
 
-class _Fields:
-    """Typed access to one JSON object, with errors that name the file and the field."""
-
-    def __init__(self, path: Path, where: str, obj: Any) -> None:
-        if not isinstance(obj, dict):
-            raise FormatError(f"{path}: {where} must be a JSON object")
-        self.path, self.where, self.obj = path, where, obj
-
-    def _name(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def _fail(self, key: str, what: str) -> FormatError:
-        return FormatError(f"{self.path}: field {self._name(key)} {what}")
-
-    def str(self, key: str, *, required: bool = True) -> str | None:
-        value = self.obj.get(key)
-        if value is None:
-            if required:
-                raise self._fail(key, "is missing (a string is required)")
-            return None
-        if not isinstance(value, str):
-            raise self._fail(key, f"must be a string, not {type(value).__name__}")
-        return value
-
-    def req_str(self, key: str) -> str:
-        value = self.str(key)
-        assert value is not None
-        return value
-
-    def number(self, key: str) -> float | None:
-        value = self.obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            raise self._fail(key, f"must be a number, not {value!r}")
-        return float(value)
-
-    def integer(self, key: str) -> int | None:
-        value = self.obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, f"must be an integer, not {value!r}")
-        return value
-
-    def boolean(self, key: str, default: bool = False) -> bool:
-        value = self.obj.get(key, default)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise self._fail(key, f"must be true or false, not {value!r}")
-        return value
-
-    def list(self, key: str, *, required: bool = True) -> list[Any]:
-        value = self.obj.get(key)
-        if value is None:
-            if required:
-                raise self._fail(key, "is missing (a list is required)")
-            return []
-        if not isinstance(value, list):
-            raise self._fail(key, f"must be a list, not {type(value).__name__}")
-        return value
-
-    def obj_or_none(self, key: str) -> _Fields | None:
-        value = self.obj.get(key)
-        if value is None:
-            return None
-        return _Fields(self.path, self._name(key), value)
+# --------------------------------------------------------------------------- records
 
 
-def _load_json(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: {what} file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read {what} file ({exc})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"{path}: line {exc.lineno}: not valid JSON ({exc.msg}); expected {what}"
-        ) from None
-
-
-def _check_version(top: _Fields, what: str) -> None:
-    version = top.obj.get("schema_version")
-    if version is not None and str(version) != "1":
-        raise FormatError(
-            f"{top.path}: field schema_version is {version!r}; this report reads {what} "
-            "schema version 1"
-        )
-
-
-def _variant(f: _Fields, finding: _Fields) -> VariantCall:
-    pos = f.integer("pos")
-    if pos is None:
-        raise FormatError(f"{f.path}: field {f.where}.pos is missing (an integer is required)")
-    depth = f.integer("depth")
-    if depth is None:
-        depth = f.integer("dp")
-    principal = f.obj.get("principal_transcript", finding.obj.get("canonical"))
-    transcript = (
-        f.str("transcript", required=False)
-        or f.str("feature", required=False)
-        or finding.str("transcript", required=False)
-    )
-    return VariantCall(
-        chrom=f.req_str("chrom"),
-        pos=pos,
-        ref=f.req_str("ref"),
-        alt=f.req_str("alt"),
-        hgvsc=f.str("hgvsc", required=False),
-        hgvsp=f.str("hgvsp", required=False),
-        consequence=f.str("consequence", required=False),
-        vaf=f.number("vaf"),
-        depth=depth,
-        alt_depth=f.integer("alt_depth"),
-        transcript=transcript,
-        principal_transcript=principal if isinstance(principal, bool) else None,
+def _reported_variant(v: VariantEntry) -> ReportedVariant:
+    return ReportedVariant(
+        chrom=v.chrom,
+        pos=v.pos,
+        ref=v.ref,
+        alt=v.alt,
+        hgvsc=v.hgvsc,
+        hgvsp=v.hgvsp,
+        consequence=v.consequence,
+        vaf=v.vaf,
+        depth=v.depth,
+        alt_depth=v.alt_depth,
+        transcript=v.transcript,
+        principal_transcript=v.principal_transcript,
     )
 
 
-def _fusion(f: _Fields, finding: _Fields) -> Fusion:
-    def breakpoint(side: str) -> str | None:
-        chrom, pos = f.obj.get(f"chrom{side}"), f.obj.get(f"pos{side}")
-        return f"{chrom}:{pos}" if chrom is not None and pos is not None else None
-
-    return Fusion(
-        gene5p=f.req_str("gene5p"),
-        gene3p=f.req_str("gene3p"),
-        breakpoint5p=breakpoint("5p"),
-        breakpoint3p=breakpoint("3p"),
-        split_reads=f.integer("split_reads"),
-        paired_reads=f.integer("paired_reads"),
+def _reported_fusion(f: FusionEntry) -> ReportedFusion:
+    return ReportedFusion(
+        gene5p=f.gene5p,
+        gene3p=f.gene3p,
+        breakpoint5p=f.breakpoint5p,
+        breakpoint3p=f.breakpoint3p,
+        split_reads=f.split_reads,
+        paired_reads=f.paired_reads,
     )
 
 
-def _evidence(f: _Fields) -> Evidence:
-    citation = f.str("citation", required=False) or ""
-    return Evidence(
-        therapy=f.req_str("therapy"),
-        direction=f.req_str("direction"),
-        disease=f.str("disease", required=False) or "",
-        on_label=f.boolean("on_label"),
-        level=str(f.obj.get("level") or ""),
-        tier=f.str("tier", required=False) or "",
-        source=f.str("source", required=False) or "",
-        citation=citation_link(citation, f.str("url", required=False)),
-        biomarker=f.str("biomarker", required=False),
-        condition=f.str("condition", required=False),
-        evidence_id=f.str("evidence_id", required=False),
-        last_reviewed=f.str("last_reviewed", required=False),
+def _reported_evidence(e: EvidenceEntry) -> ReportedEvidence:
+    return ReportedEvidence(
+        therapy=e.therapy,
+        direction=e.direction,
+        disease=e.disease,
+        on_label=e.on_label,
+        level=e.level,
+        tier=e.tier,
+        source=e.source,
+        citation=citation_link(e.citation, e.url),
+        biomarker=e.biomarker,
+        condition=e.condition,
+        evidence_id=e.evidence_id,
+        last_reviewed=e.last_reviewed,
     )
 
 
-def _match_detail(f: _Fields) -> str | None:
-    """Optional words from the matcher about the rule that fired (several spellings read)."""
-    for key in ("match_detail", "match_description", "biomarker", "rule"):
-        value = f.obj.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if isinstance(value, dict):
-            text = value.get("description") or value.get("alteration")
-            if isinstance(text, str) and text.strip():
-                return text.strip()
-    return None
-
-
-def _finding(f: _Fields) -> Finding:
-    variant = f.obj_or_none("variant")
-    fusion = f.obj_or_none("fusion")
-    evidence = [
-        _evidence(_Fields(f.path, f"{f.where}.evidence[{i}]", e))
-        for i, e in enumerate(f.list("evidence"))
-    ]
+def _finding(f: FindingEntry) -> Finding:
     return Finding(
-        gene=f.str("gene", required=False) or "",
-        alteration=f.req_str("alteration"),
-        match_kind=f.req_str("match_kind"),
-        match_detail=_match_detail(f),
-        variant=_variant(variant, f) if variant is not None else None,
-        evidence=evidence,
-        fusion=_fusion(fusion, f) if fusion is not None else None,
-        copy_number=f.number("copy_number"),
-        origin=f.str("origin", required=False),
+        gene=f.gene,
+        alteration=f.alteration,
+        match_kind=f.match_kind,
+        match_detail=f.match_detail,
+        variant=_reported_variant(f.variant) if f.variant is not None else None,
+        evidence=[_reported_evidence(e) for e in f.evidence],
+        fusion=_reported_fusion(f.fusion) if f.fusion is not None else None,
+        copy_number=f.copy_number,
+        origin=f.origin,
     )
 
 
-def signatures_from(obj: Any, path: Path, where: str = "signatures") -> Signatures:
-    f = _Fields(path, where, obj)
-    msi = f.str("msi_status", required=False) or f.str("msi", required=False)
-    flags = {
-        key: f.obj[key] if isinstance(f.obj.get(key), bool) else None
-        for key in ("tmb_assessable", "msi_assessable")
-    }
-    notes = f.obj.get("notes")
-    return Signatures(
-        tmb=f.number("tmb"),
-        msi_status=msi,
-        msi_score=f.number("msi_score"),
-        callable_mb=f.number("callable_mb"),
-        tmb_assessable=flags["tmb_assessable"],
-        msi_assessable=flags["msi_assessable"],
-        notes=tuple(str(n) for n in notes) if isinstance(notes, list) else (),
+def findings_doc(parsed: FindingsFile) -> FindingsDoc:
+    """The report's records of a findings.json read by `formats.findings.load_findings`."""
+    return FindingsDoc(
+        path=parsed.path,
+        sample=parsed.sample,
+        tumor_type=parsed.tumor_type,
+        tumor_type_name=parsed.tumor_type_name,
+        genome=GENOME_LABELS.get(parsed.genome, parsed.genome),
+        kb_version=parsed.kb_version,
+        kb_sources=list(parsed.kb_sources),
+        findings=[_finding(f) for f in parsed.findings],
+        signatures=parsed.signatures,
+        tool_version=parsed.tool_version,
     )
+
+
+# --------------------------------------------------------------------------- readers
 
 
 def load_signatures(path: Path) -> Signatures:
     """results/signatures/{patient}.json: tmb, msi_status, msi_score, callable_mb."""
-    return signatures_from(_load_json(path, "signatures JSON"), path, "")
+    return signatures_from(load_json(path, "signatures JSON"), path, "")
 
 
-def load_findings(path: Path) -> FindingsDoc:
-    """Read findings.json (contract v1 of `actionable match`)."""
-    top = _Fields(path, "", _load_json(path, "findings.json"))
-    _check_version(top, "findings.json")
-    kb = top.obj_or_none("knowledge_base")
-    kb_version, kb_sources = "unknown", []
-    if kb is not None:
-        kb_version = str(kb.obj.get("version") or "unknown")
-        sources = kb.obj.get("sources") or []
-        if isinstance(sources, list):
-            kb_sources = [_source_text(s) for s in sources]
-        elif isinstance(sources, dict):
-            kb_sources = [f"{k}: {_source_text(v)}" for k, v in sources.items()]
-        else:
-            kb_sources = [str(sources)]
-    findings = [
-        _finding(_Fields(path, f"findings[{i}]", item))
-        for i, item in enumerate(top.list("findings"))
-    ]
-    signatures = Signatures()
-    if isinstance(top.obj.get("signatures"), dict):
-        signatures = signatures_from(top.obj["signatures"], path)
-    elif isinstance(top.obj.get("inputs"), dict):  # what `actionable match` was given
-        signatures = signatures_from(top.obj["inputs"], path, "inputs")
-    generated = top.obj.get("generated_by")
-    tool_version = generated.get("version") if isinstance(generated, dict) else None
-    tool_version = tool_version or top.obj.get("actionable_version")
-    genome = top.str("genome", required=False) or "unknown"
-    return FindingsDoc(
-        path=path,
-        sample=top.req_str("sample"),
-        tumor_type=top.str("tumor_type", required=False),
-        tumor_type_name=top.str("tumor_type_name", required=False),
-        genome=GENOME_LABELS.get(genome, genome),
-        kb_version=kb_version,
-        kb_sources=kb_sources,
-        findings=findings,
-        signatures=signatures,
-        tool_version=str(tool_version) if tool_version is not None else None,
-    )
-
-
-def _source_text(value: Any) -> str:
-    if isinstance(value, dict):
-        parts = [str(value[k]) for k in ("name", "version", "date") if value.get(k) is not None]
-        return " ".join(parts) if parts else json.dumps(value, sort_keys=True)
-    return str(value)
-
-
-def _recommendation(f: _Fields) -> PgxRecommendation:
+def _recommendation(f: JsonFields) -> PgxRecommendation:
     url = f.str("url", required=False)
     return PgxRecommendation(
         drug=f.req_str("drug"),
@@ -553,13 +371,13 @@ def _recommendation(f: _Fields) -> PgxRecommendation:
 
 def load_pgx(path: Path) -> PgxDoc:
     """Read pgx.json (contract v1 of `actionable pgx`)."""
-    top = _Fields(path, "", _load_json(path, "pgx.json"))
-    _check_version(top, "pgx.json")
+    top = JsonFields(path, "", load_json(path, "pgx.json"))
+    check_schema_version(top, "pgx.json")
     genes = []
     for i, item in enumerate(top.list("genes")):
-        g = _Fields(path, f"genes[{i}]", item)
+        g = JsonFields(path, f"genes[{i}]", item)
         recs = [
-            _recommendation(_Fields(path, f"genes[{i}].recommendations[{j}]", r))
+            _recommendation(JsonFields(path, f"genes[{i}].recommendations[{j}]", r))
             for j, r in enumerate(g.list("recommendations", required=False))
         ]
         missing = g.integer("missing_count")

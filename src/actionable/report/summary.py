@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from actionable.report.model import TIER_TEXT, TIERS, Evidence, Finding, tier_index
+from actionable.matching.tiers import TIER_TEXT, TIERS, tier_rank
+from actionable.report.model import Finding, ReportedEvidence
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class TierGroup:
     therapies: list[TherapyLine]
 
 
-def _support(finding: Finding, e: Evidence) -> Support:
+def _support(finding: Finding, e: ReportedEvidence) -> Support:
     return Support(finding.label, e.tier, e.level, e.disease, e.on_label, e.source)
 
 
@@ -65,7 +66,7 @@ def therapies_by_tier(findings: list[Finding]) -> tuple[list[TierGroup], list[Th
                 resistance.setdefault(e.therapy, []).append(_support(finding, e))
 
     def rank(s: Support) -> tuple[int, bool, str]:
-        return (tier_index(s.tier), not s.on_label, s.alteration)
+        return (tier_rank(s.tier), not s.on_label, s.alteration)
 
     lines: list[TherapyLine] = []
     for therapy, supports in sensitivity.items():

@@ -25,14 +25,13 @@ Site map (TSV, tab-separated, with this exact header)::
 
 from __future__ import annotations
 
-import gzip
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from actionable.errors import FormatError, InputFileError
 from actionable.io.atomic import atomic_path, write_atomic
+from actionable.io.text import open_text
 from actionable.pgx.caller import natural_key
 from actionable.pgx.definitions import SUPPORTED_GENES, DefinitionVariant, load_gene
 from actionable.pgx.genotypes import GRCH38_LENGTHS, canonical_chrom
@@ -181,17 +180,6 @@ def write_sites(
     return summary
 
 
-def _open_vcf(path: Path) -> io.TextIOBase:
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(2)
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: VCF file not found") from exc
-    if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return path.open("r", encoding="utf-8")
-
-
 def remap_vcf(vcf_in: str | Path, site_map: str | Path, vcf_out: str | Path) -> RemapSummary:
     """Rewrite a demo-coordinate VCF in GRCh38 coordinates using ``site_map``.
 
@@ -208,7 +196,11 @@ def remap_vcf(vcf_in: str | Path, site_map: str | Path, vcf_out: str | Path) -> 
     records: list[tuple[tuple[tuple[int, int | str], ...], int, str]] = []
     summary = RemapSummary()
     targets: set[str] = set()
-    with _open_vcf(vcf_in) as handle:
+    try:
+        handle = open_text(vcf_in)
+    except FileNotFoundError as exc:
+        raise InputFileError(f"{vcf_in}: VCF file not found") from exc
+    with handle:
         try:
             for line_no, raw in enumerate(handle, 1):
                 line = raw.rstrip("\r\n")

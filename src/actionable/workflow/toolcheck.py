@@ -26,6 +26,26 @@ TOOLS: dict[str, tuple[str, str]] = {
 }
 
 
+# The JVM needs memory outside its heap (metaspace, code cache, threads, GC): a snpEff job
+# asks for the heap and a quarter more.
+_SNPEFF_JOB_PER_HEAP = (5, 4)
+MIN_JAVA_HEAP_MB = 256
+
+
+def snpeff_job_mem_mb(java_mem_mb: int, attempt: int = 1) -> int:
+    """Memory (MB) of a snpEff job whose first attempt gets a heap of `java_mem_mb`; the heap
+    doubles on each retry. `snpeff_heap_mb` of the result gives the heap back."""
+    heap = max(MIN_JAVA_HEAP_MB, java_mem_mb) * 2 ** (max(attempt, 1) - 1)
+    num, den = _SNPEFF_JOB_PER_HEAP
+    return -(-heap * num // den)  # rounded up
+
+
+def snpeff_heap_mb(job_mem_mb: int) -> int:
+    """Java heap (MB) that leaves a snpEff job of `job_mem_mb` room for the JVM itself."""
+    num, den = _SNPEFF_JOB_PER_HEAP
+    return max(MIN_JAVA_HEAP_MB, job_mem_mb * den // num)
+
+
 def snpeff_command(java_mem_mb: int, use_conda: bool) -> str:
     """The command line that starts snpEff in this environment."""
     if not use_conda and DEBIAN_SNPEFF_JAR.is_file():

@@ -13,19 +13,18 @@ from actionable.calling.copy_number import (
     NEUTRAL,
     NOT_ASSESSED,
     CnvSettings,
-    GeneRegion,
     call_copy_number,
     copy_numbers,
-    read_regions,
 )
 from actionable.errors import FormatError
+from actionable.formats.mosdepth import GeneRegion, read_regions
 
 GENES = ["A", "B", "C", "D", "E", "F", "G"]
 
 
 def regions(depths: dict[str, float]) -> dict[str, GeneRegion]:
     return {
-        gene: GeneRegion(gene, f"chr{i}", 1000 * i, 1000 * i + 500, depth)
+        gene: GeneRegion(gene, f"chr{i}", 1000 * i, 1000 * i + 500, depth, 500)
         for i, (gene, depth) in enumerate(depths.items())
     }
 
@@ -96,7 +95,7 @@ def test_read_regions_weights_split_genes(tmp_path: Path) -> None:
     with gzip.open(path, "wt") as handle:
         handle.write("chr1\t0\t100\tA\t10.00\nchr1\t200\t500\tA\t30.00\nchr2\t0\t50\tB\t7\n")
     parsed = read_regions(path)
-    assert parsed["A"] == GeneRegion("A", "chr1", 0, 500, 25.0)
+    assert parsed["A"] == GeneRegion("A", "chr1", 0, 500, 25.0, 400)
     assert parsed["B"].depth == 7.0
     bad = tmp_path / "bad.bed"
     bad.write_text("chr1\t0\t100\tA\n")

@@ -28,6 +28,7 @@ from actionable.calling.fusions import (
 )
 from actionable.calling.gtf import read_transcripts, reverse_complement
 from actionable.errors import UsageError
+from actionable.formats.fusions import COLUMNS, FusionCall, read_fusions
 
 # Three-exon genes on four contigs. Exons 101-200, 301-400, 501-600 (+ strand order).
 # G5 (+, chrA): CDS 131-200, 301-400, 501-570 -> 70 coding bases in exon 1, 170 in exons 1-2.
@@ -243,6 +244,9 @@ def test_fusions_tsv(tmp_path: Path) -> None:
     )
     assert record["split_reads"] == "5" and record["paired_reads"] == "6"
     assert record["in_frame"] == "yes"  # GM exon 1 = 100 coding bases (phase 1) :: c.101
+    assert header == list(COLUMNS)
+    # what the workflow writes, `actionable match` reads
+    assert read_fusions(out) == [FusionCall("GM", "G3", "chrC", 450, "chrB", 250, 5, 6)]
 
 
 # --- delly itself on simulated reads ----------------------------------------------------------

@@ -25,9 +25,9 @@ from actionable.calling.signatures import (
     scan_reference,
     total_bases,
     tumour_mutational_burden,
-    write_report,
 )
 from actionable.errors import FormatError
+from actionable.formats.signatures import match_options, write_signatures
 
 
 def test_interval_helpers() -> None:
@@ -232,9 +232,11 @@ def test_compute_signatures_report(tmp_path: Path) -> None:
     assert (report.msi_status, report.msi_score, report.msi_loci_assessed) == ("MSI-H", 50.0, 2)
     assert report.unstable_loci == ["MS1"]
     out = tmp_path / "sig.json"
-    write_report(report, out)
+    write_signatures(report, out)
     data = json.loads(out.read_text())
     for key in ("tmb", "msi_status", "msi_score", "callable_mb", "method", "notes"):
         assert key in data
     assert isinstance(data["tmb"], float) and data["msi_status"] in ("MSI-H", "MSS")
     assert any("too small a territory" in note for note in data["notes"])
+    # only what could be established becomes an `actionable match` option
+    assert match_options(out) == ["--msi", "MSI-H"]

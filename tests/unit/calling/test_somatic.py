@@ -10,7 +10,7 @@ import pytest
 
 from actionable.calling.somatic import (
     TUMOUR_ONLY_LIMITS,
-    Evidence,
+    SomaticEvidence,
     SomaticSettings,
     binomial_two_sided,
     classify,
@@ -25,8 +25,8 @@ from tests.support.workflow import REPO
 S = SomaticSettings()
 
 
-def paired(t_ref: int, t_alt: int, n_ref: int, n_alt: int, **extra) -> Evidence:
-    return Evidence(t_ref, t_alt, t_ref + t_alt, n_ref, n_alt, n_ref + n_alt, **extra)
+def paired(t_ref: int, t_alt: int, n_ref: int, n_alt: int, **extra) -> SomaticEvidence:
+    return SomaticEvidence(t_ref, t_alt, t_ref + t_alt, n_ref, n_alt, n_ref + n_alt, **extra)
 
 
 def test_binomial_two_sided() -> None:
@@ -65,7 +65,7 @@ def test_paired_somatic_passes() -> None:
         (paired(60, 20, 40, 0, population_af=0.02), "Population"),
     ],
 )
-def test_paired_filters(evidence: Evidence, reason: str) -> None:
+def test_paired_filters(evidence: SomaticEvidence, reason: str) -> None:
     assert reason in classify(evidence, S, paired=True)
 
 
@@ -92,7 +92,7 @@ def test_strand_filter_spares_one_stranded_libraries() -> None:
     ],
 )
 def test_tumour_only_germline_filter(ref: int, alt: int, germline: bool) -> None:
-    evidence = Evidence(ref, alt, ref + alt)
+    evidence = SomaticEvidence(ref, alt, ref + alt)
     assert looks_germline(evidence, S) is germline
     assert ("Germline" in classify(evidence, S, paired=False)) is germline
 

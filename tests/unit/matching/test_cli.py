@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from actionable.cli import main
-from actionable.matching.findings import TSV_COLUMNS
+from actionable.formats.findings import TSV_COLUMNS, load_schema
 
 CASES = Path(__file__).resolve().parents[2] / "golden" / "cases"
 T790M_VCF = CASES / "genomic_resistance_l858r_t790m_grch38" / "input.vcf"
@@ -69,11 +68,7 @@ def test_outputs_are_deterministic_and_valid(
     for fname in ("findings.json", "findings.tsv"):
         assert (outs[0] / fname).read_bytes() == (outs[1] / fname).read_bytes()
     doc = json.loads((outs[0] / "findings.json").read_text())
-    schema = json.loads(
-        resources.files("actionable")
-        .joinpath("data", "schemas", "findings.schema.json")
-        .read_text()
-    )
+    schema = load_schema()
     jsonschema.validate(doc, schema)
     assert doc["schema_version"] == "1"
     assert doc["knowledge_base"]["version"]
@@ -93,11 +88,7 @@ def test_schema_rejects_a_broken_document(
     assert run(base_args(T790M_VCF, tmp_path), capsys)[0] == 0
     doc = json.loads((tmp_path / "findings.json").read_text())
     doc["findings"][0]["evidence"][0]["direction"] = "sensitive"
-    schema = json.loads(
-        resources.files("actionable")
-        .joinpath("data", "schemas", "findings.schema.json")
-        .read_text()
-    )
+    schema = load_schema()
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, schema)
 

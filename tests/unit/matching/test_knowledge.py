@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -36,11 +37,34 @@ def rows_for(kb, gene: str, key: str, disease: str, direction: str) -> set[str]:
     }
 
 
+# A row not reviewed within this many months before the release month is stale.
+MAX_REVIEW_AGE_MONTHS = 24
+
+
+def _months(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def test_version_and_sources(kb) -> None:  # type: ignore[no-untyped-def]
     assert kb.version == (KB_DIR / "VERSION").read_text().strip()
     assert any("FDA" in s for s in kb.sources)
     assert any("Cancer Hotspots" in s for s in kb.sources)
-    assert all(r.last_reviewed == "2026-11-21" for r in kb.evidence)
+
+
+def test_review_dates_fit_the_release(kb) -> None:  # type: ignore[no-untyped-def]
+    """VERSION is YYYY.MM.N: no row is reviewed after the release month (or after today),
+    none longer ago than MAX_REVIEW_AGE_MONTHS before it."""
+    year, month, _n = (int(part) for part in kb.version.split("."))
+    release = date(year, month, 1)
+    assert release <= date.today(), f"VERSION {kb.version} is in the future"
+    problems = []
+    for row in kb.evidence:
+        reviewed = date.fromisoformat(row.last_reviewed)
+        if reviewed > date.today() or _months(reviewed) > _months(release):
+            problems.append(f"{row.evidence_id}: reviewed {reviewed}, after release {kb.version}")
+        elif _months(release) - _months(reviewed) > MAX_REVIEW_AGE_MONTHS:
+            problems.append(f"{row.evidence_id}: last reviewed {reviewed}, stale for {kb.version}")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_knowledge_md_fact_is_present(kb) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from actionable.calling.gtf import (
     translate,
     write_snpeff_check_files,
 )
+from actionable.formats.fusions import COLUMNS as FUSION_COLUMNS
 from tests.support.workflow import DEMO, SHARED
 from tools.demo.genes import GENE_SPECS, HOTSPOT_CODONS, SPECS_BY_NAME, GeneSpec
 from tools.demo.variants import normalize
@@ -608,7 +609,8 @@ def test_patient_germline_is_a_subset_disjoint_from_somatic(patient_germline, tr
 
 
 FUSIONS = [
-    # gene5p, gene3p, strands, exon5p, exon3p, last coding c. of the 5' part, first of the 3'
+    # gene5p, gene3p, strands, last exon of the 5' part, first exon of the 3' part,
+    # last coding c. of the 5' part, first of the 3'
     ("BCR", "ABL1", "+", "+", 14, 2, 3175, 80),
     ("EML4", "ALK", "+", "-", 13, 20, 1489, 3173),
 ]
@@ -619,8 +621,10 @@ def fusion_rows() -> list[dict[str, str]]:
     header = lines[0].split("\t")
     assert header == [
         "gene5p", "gene3p", "chrom5p", "pos5p", "chrom3p", "pos3p",
-        "strand5p", "strand3p", "exon5p", "exon3p", "in_frame",
+        "strand5p", "strand3p", "site5p", "site3p", "exons5p", "exons3p", "in_frame",
     ]  # fmt: skip
+    # columns of the workflow's fusions TSV, in its order
+    assert header == [c for c in FUSION_COLUMNS if c in header]
     return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
 
 
@@ -631,8 +635,11 @@ def test_fusion_truth_is_in_frame_with_intronic_breakpoints(transcripts, fasta) 
         assert (row["chrom5p"], row["chrom3p"], row["strand5p"], row["strand3p"]) == (
             g5, g3, s5, s3,
         )  # fmt: skip
-        assert (int(row["exon5p"]), int(row["exon3p"]), row["in_frame"]) == (e5, e3, "yes")
         t5, t3 = transcripts[g5], transcripts[g3]
+        # as the workflow writes them: intron k follows exon k; the exons each part keeps
+        assert (row["site5p"], row["site3p"]) == (f"intron {e5}", f"intron {e3 - 1}")
+        assert (row["exons5p"], row["exons3p"]) == (f"1-{e5}", f"{e3}-{len(t3.exons)}")
+        assert row["in_frame"] == "yes"
         pos5, pos3 = int(row["pos5p"]), int(row["pos3p"])
         # breakpoints in the intron between the kept exons, >= 100 bp from both exons
         for t, pos, intron in ((t5, pos5, e5), (t3, pos3, e3 - 1)):
