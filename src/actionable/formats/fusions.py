@@ -2,7 +2,9 @@
 
 Contract v1 (what `actionable match --fusions` reads): a header with at least `gene5p` and
 `gene3p`; optional `chrom5p`, `pos5p`, `chrom3p`, `pos3p`, `split_reads`, `paired_reads`;
-other columns are ignored. Lines starting with '#' before the header are comments.
+other columns are ignored. Lines starting with '#' before the header are comments. One
+partner may be unknown (empty or `NA`, as panel reports write it): it is read as `?` and the
+fusion is matched on the known gene alone; a line with neither partner is an error.
 
 The workflow writes `results/fusions/{patient}.fusions.tsv` with every column of `COLUMNS`:
 
@@ -58,6 +60,8 @@ COLUMNS = (
     "sv_id",
 )
 _GENE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: an unknown partner gene (written `?::NTRK3`)
+UNKNOWN_PARTNER = "?"
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,12 @@ def read_fusions(path: Path) -> list[FusionCall]:
     for row in table.rows:
         genes = []
         for col in REQUIRED:
-            value = row.text(col)
-            if not _GENE.match(value):
+            value = row.optional_text(col)
+            if value is not None and not _GENE.match(value):
                 row.fail(col, f"{value!r} is not a gene symbol")
-            genes.append(value.upper())
+            genes.append(value.upper() if value is not None else UNKNOWN_PARTNER)
+        if genes == [UNKNOWN_PARTNER, UNKNOWN_PARTNER]:
+            row.fail("gene5p", "both partners are missing; name at least one gene")
         out.append(
             FusionCall(
                 gene5p=genes[0],

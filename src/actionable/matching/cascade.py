@@ -12,12 +12,13 @@ only on another transcript is labelled as such.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from actionable.formats.cna import CopyNumberCall
 from actionable.formats.fusions import FusionCall
-from actionable.matching.hgvs import MISSENSE
+from actionable.matching.hgvs import DELINS, MISSENSE
 from actionable.matching.kinds import CASCADE
 from actionable.matching.knowledge import (
     GENOMES,
@@ -42,6 +43,13 @@ LOF_TERMS = frozenset(
 #: a truncation after this fraction of the protein is not counted as loss of function
 LOF_LAST_FRACTION = 0.95
 TMB_THRESHOLD = 10.0
+#: the furthest intronic base of a splice donor whose substitution is documented to skip the
+#: exon (MET c.3028+3A>G/T; canonical +1/+2 are splice_donor_variant)
+DONOR_REGION_LAST = 3
+#: deletions ending within this many intronic bases before the exon remove its acceptor,
+#: polypyrimidine tract or branch point (MET intron 13 deletions)
+ACCEPTOR_REGION_FIRST = -40
+_INTRONIC_RE = re.compile(r"^c\.\d+([+-]\d+)(?:_\d+([+-]\d+))?")
 
 
 def kind_rank(kind: str) -> int:
@@ -112,8 +120,53 @@ def is_canonical(ann: Annotation, kb: KnowledgeBase, n_transcripts: int) -> bool
     return n_transcripts <= 1
 
 
+def consequences(ann: Annotation) -> set[str]:
+    """The annotation's terms, plus the net in-frame effect of a protein delins.
+
+    A complex indel such as EGFR p.E746_S752delinsV is annotated `protein_altering_variant`
+    by VEP; it is an in-frame deletion when it removes more residues than it inserts (an
+    in-frame insertion when it adds more), and must meet the exon rules written for those.
+    """
+    terms = set(ann.consequences)
+    change = ann.protein
+    if change is not None and change.kind == DELINS:
+        removed = (change.end or change.start) - change.start + 1
+        if len(change.alt) < removed:
+            terms.add("inframe_deletion")
+        elif len(change.alt) > removed:
+            terms.add("inframe_insertion")
+    return terms
+
+
 def _consequence_ok(ann: Annotation, allowed: tuple[str, ...]) -> bool:
-    return bool(set(ann.consequences) & set(allowed))
+    return bool(consequences(ann) & set(allowed))
+
+
+def intronic_offsets(hgvsc: str | None) -> tuple[int, ...]:
+    """Intronic offsets of a cDNA change (`c.3028+3A>G` → (3,), `c.2888-35_2888-21del` →
+    (-35, -21)); empty when the change does not start in an intron."""
+    m = _INTRONIC_RE.match(hgvsc or "")
+    if m is None:
+        return ()
+    return tuple(int(g) for g in m.groups() if g is not None)
+
+
+def _splice(n: int, ann: Annotation) -> str | None:
+    """How `ann` disrupts the splicing of exon `n`, or None."""
+    cons = set(ann.consequences)
+    if "exon_loss_variant" in cons and ann.exon == n:
+        return f"exon {n} lost"
+    if "splice_donor_variant" in cons and (ann.intron == n or ann.exon == n):
+        return f"exon {n} splice donor"
+    if "splice_acceptor_variant" in cons and (ann.intron == n - 1 or ann.exon == n):
+        return f"exon {n} splice acceptor"
+    offsets = intronic_offsets(ann.hgvsc)
+    if ann.intron == n and offsets and 0 < min(offsets) <= DONOR_REGION_LAST:
+        return f"exon {n} splice donor region ({ann.hgvsc})"
+    deletion = "del" in (ann.hgvsc or "")
+    if ann.intron == n - 1 and deletion and offsets and ACCEPTOR_REGION_FIRST <= max(offsets) < 0:
+        return f"exon {n} splice acceptor region deletion ({ann.hgvsc})"
+    return None
 
 
 def _lof(ann: Annotation, kb: KnowledgeBase, canonical: bool) -> tuple[bool, str]:
@@ -165,18 +218,11 @@ def annotation_kind(
         return None
     if kind == "exon":
         if ann.exon is not None and str(ann.exon) == key and _consequence_ok(ann, allowed):
-            return "exon", f"exon {key} {'/'.join(sorted(set(ann.consequences) & set(allowed)))}"
+            return "exon", f"exon {key} {'/'.join(sorted(consequences(ann) & set(allowed)))}"
         return None
     if kind == "splice":
-        n = int(key)
-        cons = set(ann.consequences)
-        if "exon_loss_variant" in cons and ann.exon == n:
-            return "splice", f"exon {n} lost"
-        if "splice_donor_variant" in cons and (ann.intron == n or ann.exon == n):
-            return "splice", f"exon {n} splice donor"
-        if "splice_acceptor_variant" in cons and (ann.intron == n - 1 or ann.exon == n):
-            return "splice", f"exon {n} splice acceptor"
-        return None
+        why = _splice(int(key), ann)
+        return ("splice", why) if why is not None else None
     if kind == "gene_lof":
         ok, why = _lof(ann, kb, canonical)
         return ("gene_lof", why) if ok else None
@@ -339,8 +385,21 @@ def _display_annotation(
 # ------------------------------------------------------------------ fusions, CNA, signatures
 
 
+def fusion_pattern_met(key: str, gene5p: str, gene3p: str) -> bool:
+    """True if the fusion meets one of the key's `|`-separated partner patterns.
+
+    `BCR::ABL1` (named pair), `*::ALK` (any 5' partner), `FGFR2::*` (any 3' partner),
+    `KMT2A::*|*::KMT2A` (the gene on either side). An unknown partner (`?`) meets only `*`.
+    """
+    for pattern in key.split("|"):
+        p5, p3 = pattern.split("::")
+        if p5 in ("*", gene5p) and p3 in ("*", gene3p):
+            return True
+    return False
+
+
 def match_fusions(kb: KnowledgeBase, fusions: Iterable[FusionCall]) -> list[RawFinding]:
-    """Named pairs (BCR::ABL1), any 5' partner (*::ALK) or any 3' partner (FGFR2::*)."""
+    """Fusions meeting the knowledge base's partner patterns (see `fusion_pattern_met`)."""
     fusion_bms = [bm for bm in kb.by_biomarker if bm[1] == "fusion"]
     out: list[RawFinding] = []
     seen: set[tuple[str, str]] = set()
@@ -350,9 +409,8 @@ def match_fusions(kb: KnowledgeBase, fusions: Iterable[FusionCall]) -> list[RawF
             continue
         hits: list[BiomarkerHit] = []
         for bm in fusion_bms:
-            p5, p3 = bm[2].split("::")
-            if (p5 in ("*", g5)) and (p3 in ("*", g3)):
-                detail = "named pair" if "*" not in (p5, p3) else f"partner pattern {bm[2]}"
+            if fusion_pattern_met(bm[2], g5, g3):
+                detail = "named pair" if "*" not in bm[2] else f"partner pattern {bm[2]}"
                 hits.append(BiomarkerHit(bm, "fusion", True, None, detail))
         if not hits:
             continue

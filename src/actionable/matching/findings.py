@@ -30,9 +30,17 @@ class Context:
 
 
 def _evidence(raw: RawFinding, kb: KnowledgeBase, tumour: TumourType) -> list[dict[str, Any]]:
+    """The evidence of a finding's biomarkers; a statement (therapy, direction, disease) met
+    by several biomarkers (PIK3CA H1047R as a variant and as codon H1047) is given once, by
+    the most specific hit (the hits come most specific first)."""
     items: list[dict[str, Any]] = []
+    stated: set[tuple[str, str, tuple[str, ...]]] = set()
     for hit in raw.hits:
         for row in kb.by_biomarker[hit.biomarker]:
+            statement = (row.therapy, row.direction, row.disease)
+            if statement in stated:
+                continue
+            stated.add(statement)
             on_label = applies(row, tumour.code, kb.oncotree)
             items.append(
                 {

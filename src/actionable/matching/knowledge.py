@@ -346,9 +346,13 @@ def check_alteration_key(kind: str, key: str, consequence: tuple[str, ...]) -> N
         if key != "truncating":
             raise ValueError("gene_lof rows use the key 'truncating'")
     elif kind == "fusion":
-        m = _FUSION_RE.match(key)
-        if not m or (m.group(1) == "*" and m.group(2) == "*"):
-            raise ValueError(f"{key!r} is not a fusion such as BCR::ABL1, *::ALK or FGFR2::*")
+        for pattern in key.split("|"):
+            m = _FUSION_RE.match(pattern)
+            if not m or (m.group(1) == "*" and m.group(2) == "*"):
+                raise ValueError(
+                    f"{key!r} is not a fusion such as BCR::ABL1, *::ALK, FGFR2::* "
+                    "or KMT2A::*|*::KMT2A"
+                )
     elif kind in ("amplification", "deletion"):
         if key != kind:
             raise ValueError(f"{kind} rows use the key '{kind}'")

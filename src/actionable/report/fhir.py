@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from actionable.errors import FormatError
+from actionable.formats.fusions import UNKNOWN_PARTNER
 from actionable.report.model import RESEARCH_USE, Finding, PgxGene, ReportData, ReportedEvidence
 
 LOINC = "http://loinc.org"
@@ -127,8 +128,9 @@ def _variant_components(finding: Finding, genome: str) -> list[dict[str, Any]]:
     components: list[dict[str, Any]] = []
     if finding.fusion is not None:
         components += [
-            _gene_component(finding.fusion.gene5p),
-            _gene_component(finding.fusion.gene3p),
+            _gene_component(gene)
+            for gene in (finding.fusion.gene5p, finding.fusion.gene3p)
+            if gene != UNKNOWN_PARTNER
         ]
     elif finding.gene:
         components.append(_gene_component(finding.gene))

@@ -276,13 +276,19 @@ def test_both_directions_and_lower_case_therapies(kb) -> None:  # type: ignore[n
 def test_variant_rows_carry_coordinates_in_both_builds(kb) -> None:  # type: ignore[no-untyped-def]
     with_coords = {kv.biomarker for kv in kb.variants}
     named = {r.biomarker for r in kb.evidence if r.match_kind in ("variant", "codon")}
-    # no coordinates established from public data (matched by annotation only): ABL1 V299L,
-    # and NRAS codons 59/117/146, which Cancer Hotspots v2 does not list for NRAS
+    # no coordinates established from public data (matched by annotation only): the ABL1
+    # resistance mutations below, NRAS codons 59/117/146, which Cancer Hotspots v2 does not
+    # list for NRAS, and the RET MEN2/MTC codons (mostly germline, absent from its tables)
     assert named - with_coords == {
-        ("ABL1", "variant", "V299L"),
+        *(("ABL1", "variant", v) for v in ("V299L", "G250E", "M244V", "A337T", "P465S")),
         ("NRAS", "codon", "A59"),
         ("NRAS", "codon", "K117"),
         ("NRAS", "codon", "A146"),
+        *(
+            ("RET", "codon", c)
+            for c in ("C609", "C611", "C618", "C620", "C630", "C634", "E768", "L790")
+            + ("V804", "A883", "S891")
+        ),
     }
     for kv in kb.variants:
         assert set(kv.alleles) == set(GENOMES)
