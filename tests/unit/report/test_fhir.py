@@ -196,3 +196,22 @@ def test_fhir_and_html_outputs_must_differ(tmp_path: Path) -> None:
     args = ["report", "--findings", str(FIXTURES / "findings.json"), "--out", str(out)]
     assert main([*args, "--fhir", str(out)]) == 2
     assert not out.exists()
+
+
+def test_unknown_fusion_partner_is_not_named_a_gene(tmp_path: Path) -> None:
+    case = Path(__file__).resolve().parents[2] / "golden" / "cases"
+    case = case / "fusion_unknown_5prime_partner_ntrk3"
+    out = tmp_path / "match"
+    argv = ["match", "--vcf", str(case / "input.vcf"), "--fusions", str(case / "fusions.tsv")]
+    assert main([*argv, "--tumor-type", "THPA", "--genome", "GRCh38", "--out", str(out)]) == 0
+    fhir = tmp_path / "r.fhir.json"
+    args = ["--findings", str(out / "findings.json"), "--out", str(tmp_path / "r.html")]
+    assert main(["report", *args, "--fhir", str(fhir)]) == 0
+    (fusion,) = resources(json.loads(fhir.read_text()), "69548-6")
+    assert "?::NTRK3" in fusion["note"][0]["text"]
+    genes = [
+        c["valueCodeableConcept"]["text"]
+        for c in fusion["component"]
+        if c["code"]["coding"][0]["code"] == "48018-6"
+    ]
+    assert genes == ["NTRK3"]
