@@ -68,6 +68,11 @@ def register(subparsers: Any) -> None:
         help="copy number: gene-level TSV (gene, call, ...) or segments of PCGR, ASCAT, "
         "PURPLE, CNVkit (.cns/.call.cns), GATK or DNAcopy (.seg), mapped to genes",
     )
+    parser.add_argument(
+        "--cna-sample",
+        metavar="NAME",
+        help="sample of a segment file holding several (its sample/ID column)",
+    )
     defaults = CnvSettings()
     for flag, default, meaning in (
         ("--amplification-cn", defaults.amplification_cn, "a gene is amplified at CN >= X"),
@@ -151,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
         sample=args.sample,
         fusions=args.fusions,
         cna=args.cna,
+        cna_sample=args.cna_sample,
         cnv_settings=cnv_settings(
             args.amplification_cn, args.deletion_cn, args.ploidy, args.purity
         ),
@@ -170,6 +176,7 @@ def run_match(
     sample: str | None = None,
     fusions: str | os.PathLike[str] | None = None,
     cna: str | os.PathLike[str] | None = None,
+    cna_sample: str | None = None,
     cnv_settings: CnvSettings | None = None,
     tmb: float | str | None = None,
     msi: str | None = None,
@@ -200,7 +207,7 @@ def run_match(
     tmb = parse_tmb(tmb)
     fusion_calls = read_fusions(fusions_path) if fusions_path is not None else []
     cnas = (
-        gene_calls(cna_path, genome, sample, cnv_settings or CnvSettings())
+        gene_calls(cna_path, genome, cna_sample, cnv_settings or CnvSettings())
         if cna_path is not None
         else []
     )

@@ -142,15 +142,16 @@ def _segments(table: Table, dialect: SegmentDialect, sample: str | None) -> list
         elif len(names) > 1:
             raise FormatError(
                 f"{table.source}: segments of several samples ({', '.join(names)}); "
-                "name the tumour with --sample"
+                "name the tumour with --cna-sample"
             )
     out = []
     for row in rows:
         start, end = row.optional_int(dialect.start), row.optional_int(dialect.end)
-        if start is None or end is None or end < start:
-            row.fail(dialect.end, f"segment {start}-{end} is not a span")
+        if start is None or end is None:
+            row.fail(dialect.start if start is None else dialect.end, "must not be empty")
         value, kind = _segment_value(row, dialect, table.header)
-        if value is not None:
+        # CNVkit writes probe-less segments whose end precedes the start: they cover nothing
+        if value is not None and end >= start:
             out.append(Segment(_chrom(row.text(dialect.chrom)), start, end, value, kind))
     return out
 

@@ -437,14 +437,7 @@ def match_copy_number(
     for call in calls:
         if call.call == SPLIT:
             if any((call.gene, kind, kind) in kb.by_biomarker for kind in CALLS):
-                notes.append(
-                    Note(
-                        call.gene,
-                        "copy-number change inside the gene",
-                        call.detail,
-                        copy_number=call,
-                    )
-                )
+                notes.append(Note(call.gene, "copy-number change inside the gene", call.detail))
             continue
         bm = (call.gene, call.call, call.call)
         if bm not in kb.by_biomarker or (call.gene, call.call) in seen:
