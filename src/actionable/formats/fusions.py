@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from actionable.formats.findings import UNKNOWN_PARTNER
 from actionable.io.atomic import atomic_path
 from actionable.io.tables import Row, read_dialect, read_text
 
@@ -102,7 +103,7 @@ class FusionCall:
 
     @property
     def name(self) -> str:
-        return f"{self.gene5p or '?'}::{self.gene3p or '?'}"
+        return f"{self.gene5p or UNKNOWN_PARTNER}::{self.gene3p or UNKNOWN_PARTNER}"
 
 
 def read_fusions(path: Path) -> list[FusionCall]:
