@@ -7,6 +7,11 @@ Contract v1:
 
 writes DIR/findings.json and DIR/findings.tsv; exit 0 on success, 2 on bad input with one
 line naming the problem. `run_match` is the same as a function (the workflow calls it).
+
+v1-compatible extensions: `--fusions`/`--cna` also read other callers' tables (told apart by
+the header; `actionable.formats.fusions`, `actionable.formats.cna`); segments are mapped to
+genes with `--amplification-cn`, `--deletion-cn`, `--ploidy`, `--purity` and, for a file of
+several samples, `--cna-sample`.
 """
 
 from __future__ import annotations
