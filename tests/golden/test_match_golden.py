@@ -2,10 +2,11 @@
 
 Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
 sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
-[gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`, or
-`expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
-findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed
-change.
+[gene, therapy, direction, tier], `must_exclude` therapies, `must_alterations` (finding
+alterations), `must_copy_number` [gene, copy number], `must_note` [gene, text in the reason],
+`expect_no_findings`, or `expect_exit`/`expect_error` for bad input) and `expected.json`, a
+stable projection of findings.json (with its notes, when there are any). Set
+ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed change.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def project(doc: dict[str, Any]) -> dict[str, Any]:
         for f in doc["findings"]
         for e in f["evidence"]
     )
-    return {"findings": findings, "evidence": evidence}
+    projection: dict[str, Any] = {"findings": findings, "evidence": evidence}
+    if doc.get("notes"):
+        projection["notes"] = [[n["gene"], n["alteration"], n["reason"]] for n in doc["notes"]]
+    return projection
 
 
 def test_there_are_at_least_30_cases() -> None:
@@ -113,6 +117,15 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert therapy not in therapies, therapy
     if spec.get("expect_no_findings"):
         assert doc["findings"] == []
+    alterations = {f["alteration"] for f in doc["findings"]}
+    for alteration in spec.get("must_alterations", []):
+        assert alteration in alterations, (alteration, alterations)
+    copy_numbers = {f["gene"]: f.get("copy_number") for f in doc["findings"]}
+    for gene, copy_number in spec.get("must_copy_number", []):
+        assert copy_numbers.get(gene) == pytest.approx(copy_number, abs=0.01), gene
+    for gene, text in spec.get("must_note", []):
+        reasons = [n["reason"] for n in doc.get("notes", []) if n["gene"] == gene]
+        assert any(text in reason for reason in reasons), (gene, reasons)
 
     tsv = (out / "findings.tsv").read_text().splitlines()
     assert len(tsv) == 1 + sum(len(f["evidence"]) for f in doc["findings"])

@@ -7,6 +7,11 @@ Contract v1:
 
 writes DIR/findings.json and DIR/findings.tsv; exit 0 on success, 2 on bad input with one
 line naming the problem. `run_match` is the same as a function (the workflow calls it).
+
+v1-compatible extensions: `--fusions`/`--cna` also read other callers' tables (told apart by
+the header; `actionable.formats.fusions`, `actionable.formats.cna`); segments are mapped to
+genes with `--amplification-cn`, `--deletion-cn`, `--ploidy`, `--purity` and, for a file of
+several samples, `--cna-sample`.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from actionable.calling.copy_number import CnvSettings, gene_calls
 from actionable.errors import FormatError, InputFileError, UsageError
-from actionable.formats.cna import read_cna
 from actionable.formats.findings import document_json, document_tsv, write_outputs
 from actionable.formats.fusions import read_fusions
 from actionable.formats.signatures import match_options
 from actionable.matching.cascade import (
+    Note,
     RawFinding,
     VariantMatcher,
     match_copy_number,
@@ -30,7 +36,7 @@ from actionable.matching.cascade import (
     match_signatures,
 )
 from actionable.matching.fasta import Reference
-from actionable.matching.findings import Context, build_document, build_findings
+from actionable.matching.findings import Context, build_document, build_findings, build_notes
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
 from actionable.matching.vcf import ReadStats, VcfReader
 
@@ -55,8 +61,33 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--vcf", required=True, type=Path, help="VCF, bgzipped VCF or BCF")
-    parser.add_argument("--fusions", type=Path, help="fusions TSV (columns gene5p, gene3p, ...)")
-    parser.add_argument("--cna", type=Path, help="copy-number TSV (columns gene, call, ...)")
+    parser.add_argument(
+        "--fusions",
+        type=Path,
+        help="fusions table: the project's TSV (gene5p, gene3p, ...), PCGR, Arriba, "
+        "STAR-Fusion, or a list of A::B / A--B (told apart by the header)",
+    )
+    parser.add_argument(
+        "--cna",
+        type=Path,
+        help="copy number: gene-level TSV (gene, call, ...) or segments of PCGR, ASCAT, "
+        "PURPLE, CNVkit (.cns/.call.cns), GATK or DNAcopy (.seg), mapped to genes",
+    )
+    parser.add_argument(
+        "--cna-sample",
+        metavar="NAME",
+        help="sample of a segment file holding several (its sample/ID column)",
+    )
+    defaults = CnvSettings()
+    for flag, default, meaning in (
+        ("--amplification-cn", defaults.amplification_cn, "a gene is amplified at CN >= X"),
+        ("--deletion-cn", defaults.deletion_cn, "a gene is deleted at CN <= X"),
+        ("--ploidy", defaults.ploidy, "copies in normal cells, for log2 segments"),
+        ("--purity", defaults.purity, "tumour purity (0-1], for log2 segments"),
+    ):
+        parser.add_argument(
+            flag, type=float, default=default, metavar="X", help=f"{meaning} (default {default:g})"
+        )
     parser.add_argument("--tmb", metavar="FLOAT", help="tumour mutational burden, mut/Mb")
     parser.add_argument("--msi", metavar="MSI-H|MSS", help="microsatellite status")
     parser.add_argument(
@@ -130,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
         sample=args.sample,
         fusions=args.fusions,
         cna=args.cna,
+        cna_sample=args.cna_sample,
+        cnv_settings=cnv_settings(
+            args.amplification_cn, args.deletion_cn, args.ploidy, args.purity
+        ),
         tmb=args.tmb,
         msi=args.msi,
         reference=args.reference,
@@ -146,6 +181,8 @@ def run_match(
     sample: str | None = None,
     fusions: str | os.PathLike[str] | None = None,
     cna: str | os.PathLike[str] | None = None,
+    cna_sample: str | None = None,
+    cnv_settings: CnvSettings | None = None,
     tmb: float | str | None = None,
     msi: str | None = None,
     reference: str | os.PathLike[str] | None = None,
@@ -155,10 +192,11 @@ def run_match(
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
     The arguments are those of `actionable match`; `None` leaves an input out. `tmb` is in
-    mutations per megabase, `msi` one of MSI-H, MSI-L, MSS. `signatures` (the workflow's
-    signatures JSON, `actionable.formats.signatures`) gives the TMB and MSI it could
-    establish instead. Returns the findings document. Bad input raises an `ActionableError`
-    subclass naming the problem.
+    mutations per megabase, `msi` one of MSI-H, MSI-L, MSS; `cnv_settings` holds the
+    thresholds, ploidy and purity applied to copy-number segments (default `CnvSettings()`).
+    `signatures` (the workflow's signatures JSON, `actionable.formats.signatures`) gives the
+    TMB and MSI it could establish instead. Returns the findings document. Bad input raises
+    an `ActionableError` subclass naming the problem.
     """
     if signatures is not None:
         if tmb is not None or msi is not None:
@@ -173,7 +211,11 @@ def run_match(
     msi = parse_msi(msi)
     tmb = parse_tmb(tmb)
     fusion_calls = read_fusions(fusions_path) if fusions_path is not None else []
-    cnas = read_cna(cna_path) if cna_path is not None else []
+    cnas = (
+        gene_calls(cna_path, genome, cna_sample, cnv_settings or CnvSettings())
+        if cna_path is not None
+        else []
+    )
     ref = Reference(Path(reference), genome) if reference is not None else None
 
     reader = VcfReader(vcf_path, genome, sample=sample, include_filtered=include_filtered)
@@ -182,8 +224,10 @@ def run_match(
     raws: list[RawFinding] = []
     for call in reader.calls(kb, stats, all_indels=ref is not None):
         raws.extend(matcher.match(call))
-    raws.extend(match_fusions(kb, fusion_calls))
-    raws.extend(match_copy_number(kb, cnas))
+    notes: list[Note] = []
+    for found, unmatched in (match_fusions(kb, fusion_calls), match_copy_number(kb, cnas)):
+        raws.extend(found)
+        notes.extend(unmatched)
     raws.extend(match_signatures(kb, msi, tmb))
 
     ctx = Context(
@@ -207,11 +251,26 @@ def run_match(
         },
     )
     findings = build_findings(raws, kb, tumour)
-    doc = build_document(findings, kb, ctx)
+    doc = build_document(findings, kb, ctx, build_notes(notes))
     write_outputs(
         Path(out_dir), {"findings.json": document_json(doc), "findings.tsv": document_tsv(doc)}
     )
     return doc
+
+
+def cnv_settings(
+    amplification_cn: float, deletion_cn: float, ploidy: float, purity: float
+) -> CnvSettings:
+    """The copy-number options as settings; a value out of range is a UsageError."""
+    try:
+        return CnvSettings(
+            amplification_cn=amplification_cn,
+            deletion_cn=deletion_cn,
+            ploidy=ploidy,
+            purity=purity,
+        )
+    except ValueError as exc:
+        raise UsageError(f"copy-number options: {exc}") from None
 
 
 def established_signatures(path: str | os.PathLike[str]) -> tuple[str | None, str | None]:

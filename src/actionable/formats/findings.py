@@ -29,6 +29,8 @@ from actionable.errors import FormatError, InputFileError
 from actionable.formats.jsonfields import JsonFields, check_schema_version, load_json
 
 SCHEMA_VERSION = "1"
+#: how a fusion partner the caller did not name is shown
+UNKNOWN_PARTNER = "?"
 #: the JSON Schema of findings.json, inside the package
 SCHEMA_RESOURCE: tuple[str, ...] = ("data", "schemas", "findings.schema.json")
 TSV_COLUMNS: tuple[str, ...] = (
@@ -186,7 +188,8 @@ class VariantEntry:
 
 @dataclass(frozen=True)
 class FusionEntry:
-    """`fusion` of a finding, breakpoints as `chrom:pos`."""
+    """`fusion` of a finding, breakpoints as `chrom:pos`; an unknown partner (null in the
+    JSON) is `UNKNOWN_PARTNER`."""
 
     gene5p: str
     gene3p: str
@@ -298,8 +301,8 @@ def _fusion(f: JsonFields) -> FusionEntry:
         return f"{chrom}:{pos}" if chrom is not None and pos is not None else None
 
     return FusionEntry(
-        gene5p=f.req_str("gene5p"),
-        gene3p=f.req_str("gene3p"),
+        gene5p=f.str("gene5p", required=False) or UNKNOWN_PARTNER,
+        gene3p=f.str("gene3p", required=False) or UNKNOWN_PARTNER,
         breakpoint5p=breakpoint("5p"),
         breakpoint3p=breakpoint("3p"),
         split_reads=f.integer("split_reads"),

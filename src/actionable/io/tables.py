@@ -1,8 +1,9 @@
-"""Small strict reader for the tab-separated inputs (fusions, CNA)."""
+"""Small strict reader for the tab-separated inputs (fusions, copy number) and their dialects."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -65,37 +66,56 @@ class Table:
     rows: list[Row]
 
 
-def read_table(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...], what: str
-) -> Table:
-    """Read a TSV with a header line; '#' lines before the header are comments."""
+def read_text(path: Path, what: str) -> str:
+    """The whole UTF-8 text of `path`; InputFileError/FormatError name the file."""
     source = str(path)
     if not path.exists():
         raise InputFileError(f"{source}: no such file")
     if not path.is_file():
         raise InputFileError(f"{source}: not a regular file")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise FormatError(f"{source}: not a UTF-8 text {what}") from None
     except OSError as exc:
         raise InputFileError(f"{source}: cannot read ({exc.strerror})") from None
+
+
+def read_table(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...], what: str
+) -> Table:
+    """Read a TSV with a header line; '#' lines before the header are comments."""
+    del optional  # accepted columns are documented; unknown extra columns are ignored
+    return read_dialect(path, {what: required}, what)[1]
+
+
+def read_dialect(
+    path: Path, dialects: Mapping[str, tuple[str, ...]], what: str
+) -> tuple[str, Table]:
+    """Read a TSV whose header names the columns of one of `dialects` (name -> required
+    columns, tried in order); returns the first dialect the header fits and the table.
+
+    Lines before the header starting with '#' (unless they hold a dialect's columns, as
+    STAR-Fusion's and Arriba's headers do) or '@' (SAM-style headers of GATK) are comments.
+    """
+    source = str(path)
     header: list[str] | None = None
+    dialect = ""
     rows: list[Row] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    for lineno, raw in enumerate(read_text(path, what).splitlines(), start=1):
         line = raw.rstrip("\r")
         if not line.strip():
             continue
         if header is None:
-            if line.startswith("#") and not _looks_like_header(line, required):
+            if line.startswith("@") or (
+                line.startswith("#") and _fitting(_columns(line), dialects) is None
+            ):
                 continue
-            header = [h.strip() for h in line.lstrip("#").split("\t")]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise FormatError(
-                    f"{source}:{lineno}: {what} header must have columns "
-                    f"{', '.join(required)} (tab-separated); missing {', '.join(missing)}"
-                )
+            header = _columns(line)
+            found = _fitting(header, dialects)
+            if found is None:
+                raise FormatError(f"{source}:{lineno}: {_header_problem(header, dialects, what)}")
+            dialect = found
             dupes = sorted({h for h in header if header.count(h) > 1})
             if dupes:
                 raise FormatError(
@@ -110,11 +130,24 @@ def read_table(
             )
         rows.append(Row(source, lineno, dict(zip(header, fields, strict=True))))
     if header is None:
-        raise FormatError(f"{source}: empty {what}; expected a header with {', '.join(required)}")
-    del optional  # accepted columns are documented; unknown extra columns are ignored
-    return Table(source, header, rows)
+        first = ", ".join(next(iter(dialects.values())))
+        raise FormatError(f"{source}: empty {what}; expected a header with {first}")
+    return dialect, Table(source, header, rows)
 
 
-def _looks_like_header(line: str, required: tuple[str, ...]) -> bool:
-    cols = [c.strip() for c in line.lstrip("#").split("\t")]
-    return all(r in cols for r in required)
+def _columns(line: str) -> list[str]:
+    return [c.strip() for c in line.lstrip("#").split("\t")]
+
+
+def _fitting(header: list[str], dialects: Mapping[str, tuple[str, ...]]) -> str | None:
+    return next((name for name, cols in dialects.items() if set(cols) <= set(header)), None)
+
+
+def _header_problem(header: list[str], dialects: Mapping[str, tuple[str, ...]], what: str) -> str:
+    (_, columns), *others = dialects.items()
+    missing = ", ".join(c for c in columns if c not in header)
+    text = f"{what} header must have columns {', '.join(columns)} (tab-separated)"
+    if others:
+        alternatives = "; ".join(f"{name}: {', '.join(cols)}" for name, cols in others)
+        return f"{text}, or those of another recognised format ({alternatives})"
+    return f"{text}; missing {missing}"

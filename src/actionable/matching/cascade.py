@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from actionable.formats.cna import CopyNumberCall
+from actionable.formats.cna import CALLS, SPLIT, CopyNumberCall
 from actionable.formats.fusions import FusionCall
 from actionable.matching.hgvs import DELINS, MISSENSE
 from actionable.matching.kinds import CASCADE
@@ -385,36 +385,59 @@ def _display_annotation(
 # ------------------------------------------------------------------ fusions, CNA, signatures
 
 
-def fusion_pattern_met(key: str, gene5p: str, gene3p: str) -> bool:
-    """True if the fusion meets one of the key's `|`-separated partner patterns.
+@dataclass(frozen=True)
+class Note:
+    """An alteration of a knowledge-base gene that no rule could use, and why: reported in
+    findings.json (`notes`) instead of being dropped silently."""
 
+    gene: str
+    alteration: str
+    reason: str
+    fusion: FusionCall | None = None
+
+
+ORIENTATION_NOT_SUPPORTED = "orientation not supported by the knowledge-base rule"
+
+
+def _fits(rule: str, gene: str | None) -> bool:
+    """A rule side (`*` any partner, or a gene) against a partner (None: unknown)."""
+    return rule == "*" or rule == gene
+
+
+def fusion_pattern_met(key: str, gene5p: str | None, gene3p: str | None) -> bool:
+    """True if the fusion meets one of the key's `|`-separated partner patterns:
     `BCR::ABL1` (named pair), `*::ALK` (any 5' partner), `FGFR2::*` (any 3' partner),
-    `KMT2A::*|*::KMT2A` (the gene on either side). An unknown partner (`?`) meets only `*`.
-    """
-    for pattern in key.split("|"):
-        p5, p3 = pattern.split("::")
-        if p5 in ("*", gene5p) and p3 in ("*", gene3p):
-            return True
-    return False
+    `KMT2A::*|*::KMT2A` (the gene on either side)."""
+    return any(_fits(p5, gene5p) and _fits(p3, gene3p) for p5, p3 in _patterns(key))
 
 
-def match_fusions(kb: KnowledgeBase, fusions: Iterable[FusionCall]) -> list[RawFinding]:
-    """Fusions meeting the knowledge base's partner patterns (see `fusion_pattern_met`)."""
+def _patterns(key: str) -> list[tuple[str, str]]:
+    return [(p5, p3) for p5, _, p3 in (pattern.partition("::") for pattern in key.split("|"))]
+
+
+def match_fusions(
+    kb: KnowledgeBase, fusions: Iterable[FusionCall]
+) -> tuple[list[RawFinding], list[Note]]:
+    """Named pairs (BCR::ABL1), any 5' partner (*::ALK) or any 3' partner (FGFR2::*), with
+    5'/3' as the caller wrote them. An unknown partner (None) meets only a `*` side, so a
+    fusion with one partner unknown is matched on the gene the rule names, on its side.
+    A rule's gene found on the other side gives a Note instead of a finding."""
     fusion_bms = [bm for bm in kb.by_biomarker if bm[1] == "fusion"]
     out: list[RawFinding] = []
-    seen: set[tuple[str, str]] = set()
+    notes: list[Note] = []
+    seen: set[tuple[str | None, str | None]] = set()
     for fusion in fusions:
         g5, g3 = fusion.gene5p, fusion.gene3p
         if (g5, g3) in seen:
             continue
+        seen.add((g5, g3))
         hits: list[BiomarkerHit] = []
         for bm in fusion_bms:
             if fusion_pattern_met(bm[2], g5, g3):
                 detail = "named pair" if "*" not in bm[2] else f"partner pattern {bm[2]}"
+                if None in (g5, g3):
+                    detail += ", partner unknown"
                 hits.append(BiomarkerHit(bm, "fusion", True, None, detail))
-        if not hits:
-            continue
-        seen.add((g5, g3))
         by_gene: dict[str, list[BiomarkerHit]] = {}
         for h in hits:
             by_gene.setdefault(h.biomarker[0], []).append(h)
@@ -423,25 +446,63 @@ def match_fusions(kb: KnowledgeBase, fusions: Iterable[FusionCall]) -> list[RawF
             out.append(
                 RawFinding(
                     gene=gene,
-                    alteration=f"{g5}::{g3} fusion",
+                    alteration=f"{fusion.name} fusion",
                     match_kind="fusion",
                     hits=gene_hits,
                     fusion=fusion,
                     detail="; ".join(f"{h.biomarker[2]}: {h.detail}" for h in gene_hits),
                 )
             )
-    return out
+        notes.extend(_orientation_notes(fusion, fusion_bms, set(by_gene)))
+    return out, notes
 
 
-def match_copy_number(kb: KnowledgeBase, calls: Iterable[CopyNumberCall]) -> list[RawFinding]:
+def _orientation_notes(
+    fusion: FusionCall, fusion_bms: list[Biomarker], matched: set[str]
+) -> list[Note]:
+    """Notes for rule genes this fusion carries only on the side their rules do not name."""
+    rules: dict[str, list[str]] = {}
+    for bm in fusion_bms:
+        gene = bm[0]
+        here = "5" if gene == fusion.gene5p else "3" if gene == fusion.gene3p else None
+        if here is None or gene in matched:
+            continue
+        sides = {
+            side for p5, p3 in _patterns(bm[2]) for side, g in (("5", p5), ("3", p3)) if g == gene
+        }
+        if sides and here not in sides:
+            rules.setdefault(gene, []).append(bm[2])
+    return [
+        Note(
+            gene,
+            f"{fusion.name} fusion",
+            f"{ORIENTATION_NOT_SUPPORTED} ({', '.join(sorted(set(keys)))}): "
+            f"{gene} is the {'5' if gene == fusion.gene5p else '3'}' partner here",
+            fusion=fusion,
+        )
+        for gene, keys in sorted(rules.items())
+    ]
+
+
+def match_copy_number(
+    kb: KnowledgeBase, calls: Iterable[CopyNumberCall]
+) -> tuple[list[RawFinding], list[Note]]:
+    """Amplifications and deletions of genes with such rules; a gene whose copy number
+    changes inside it (a segment breakpoint within the gene) gives a Note."""
     out: list[RawFinding] = []
+    notes: list[Note] = []
     seen: set[tuple[str, str]] = set()
     for call in calls:
+        if call.call == SPLIT:
+            if any((call.gene, kind, kind) in kb.by_biomarker for kind in CALLS):
+                notes.append(Note(call.gene, "copy-number change inside the gene", call.detail))
+            continue
         bm = (call.gene, call.call, call.call)
         if bm not in kb.by_biomarker or (call.gene, call.call) in seen:
             continue
         seen.add((call.gene, call.call))
         cn = f" (copy number {call.copy_number:g})" if call.copy_number is not None else ""
+        detail = f"{call.call}{cn}" + (f"; {call.detail}" if call.detail else "")
         out.append(
             RawFinding(
                 gene=call.gene,
@@ -449,10 +510,10 @@ def match_copy_number(kb: KnowledgeBase, calls: Iterable[CopyNumberCall]) -> lis
                 match_kind=call.call,
                 hits=[BiomarkerHit(bm, call.call, True, None, f"{call.call}{cn}")],
                 copy_number=call,
-                detail=f"{call.call}{cn}",
+                detail=detail,
             )
         )
-    return out
+    return out, notes
 
 
 def match_signatures(kb: KnowledgeBase, msi: str | None, tmb: float | None) -> list[RawFinding]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from actionable import __version__
 from actionable.formats.findings import SCHEMA_VERSION
-from actionable.matching.cascade import RawFinding, kind_rank
+from actionable.formats.fusions import OWN_FORMAT, FusionCall
+from actionable.matching.cascade import Note, RawFinding, kind_rank
 from actionable.matching.knowledge import KnowledgeBase
 from actionable.matching.oncotree import TumourType
 from actionable.matching.tiers import applies, tier_for, tier_rank
@@ -93,6 +94,38 @@ def _variant(raw: RawFinding) -> dict[str, Any] | None:
     }
 
 
+def _fusion(f: FusionCall) -> dict[str, Any]:
+    """The fusion call as shown in findings.json; `format` names another caller's table."""
+    out: dict[str, Any] = {
+        "gene5p": f.gene5p,
+        "gene3p": f.gene3p,
+        "chrom5p": f.chrom5p,
+        "pos5p": f.pos5p,
+        "chrom3p": f.chrom3p,
+        "pos3p": f.pos3p,
+        "split_reads": f.split_reads,
+        "paired_reads": f.paired_reads,
+    }
+    if f.source != OWN_FORMAT:
+        out["format"] = f.source
+    return out
+
+
+def build_notes(notes: list[Note]) -> list[dict[str, Any]]:
+    """Alterations of knowledge-base genes no rule could use, with the reason, sorted."""
+    out = []
+    for note in notes:
+        item: dict[str, Any] = {
+            "gene": note.gene,
+            "alteration": note.alteration,
+            "reason": note.reason,
+        }
+        if note.fusion is not None:
+            item["fusion"] = _fusion(note.fusion)
+        out.append(item)
+    return sorted(out, key=lambda n: (n["gene"], n["alteration"], n["reason"]))
+
+
 def build_findings(
     raws: list[RawFinding], kb: KnowledgeBase, tumour: TumourType
 ) -> list[dict[str, Any]]:
@@ -113,17 +146,7 @@ def build_findings(
             "match_detail": raw.detail,
         }
         if raw.fusion is not None:
-            f = raw.fusion
-            finding["fusion"] = {
-                "gene5p": f.gene5p,
-                "gene3p": f.gene3p,
-                "chrom5p": f.chrom5p,
-                "pos5p": f.pos5p,
-                "chrom3p": f.chrom3p,
-                "pos3p": f.pos3p,
-                "split_reads": f.split_reads,
-                "paired_reads": f.paired_reads,
-            }
+            finding["fusion"] = _fusion(raw.fusion)
         if raw.copy_number is not None:
             finding["copy_number"] = raw.copy_number.copy_number
         out.append(finding)
@@ -146,10 +169,14 @@ def build_findings(
 
 
 def build_document(
-    findings: list[dict[str, Any]], kb: KnowledgeBase, ctx: Context
+    findings: list[dict[str, Any]],
+    kb: KnowledgeBase,
+    ctx: Context,
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The findings.json document (contract v1 plus informative extra fields)."""
-    return {
+    """The findings.json document (contract v1 plus informative extra fields; `notes` only
+    when there are any)."""
+    doc = {
         "schema_version": SCHEMA_VERSION,
         "sample": ctx.sample,
         "tumor_type": ctx.tumour.code,
@@ -161,3 +188,6 @@ def build_document(
         "stats": ctx.stats,
         "findings": findings,
     }
+    if notes:
+        doc["notes"] = notes
+    return doc

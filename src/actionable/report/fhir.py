@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from actionable.errors import FormatError
-from actionable.formats.fusions import UNKNOWN_PARTNER
+from actionable.formats.findings import UNKNOWN_PARTNER
 from actionable.report.model import RESEARCH_USE, Finding, PgxGene, ReportData, ReportedEvidence
 
 LOINC = "http://loinc.org"
@@ -127,11 +127,8 @@ def _gene_component(gene: str) -> dict[str, Any]:
 def _variant_components(finding: Finding, genome: str) -> list[dict[str, Any]]:
     components: list[dict[str, Any]] = []
     if finding.fusion is not None:
-        components += [
-            _gene_component(gene)
-            for gene in (finding.fusion.gene5p, finding.fusion.gene3p)
-            if gene != UNKNOWN_PARTNER
-        ]
+        partners = (finding.fusion.gene5p, finding.fusion.gene3p)
+        components += [_gene_component(g) for g in partners if g != UNKNOWN_PARTNER]
     elif finding.gene:
         components.append(_gene_component(finding.gene))
     if genome in ASSEMBLY:

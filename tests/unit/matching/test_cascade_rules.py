@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from actionable.errors import FormatError
-from actionable.formats.fusions import UNKNOWN_PARTNER, read_fusions
+from actionable.formats.fusions import read_fusions
 from actionable.matching.cascade import consequences, fusion_pattern_met, intronic_offsets
 from actionable.matching.hgvs import parse_protein
 from actionable.matching.knowledge import check_alteration_key
@@ -22,16 +22,16 @@ from actionable.matching.vcf import Annotation
         ("BCR::ABL1", "ABL1", "BCR", False),
         ("*::ALK", "EML4", "ALK", True),
         ("*::ALK", "ALK", "EML4", False),
-        ("*::ALK", UNKNOWN_PARTNER, "ALK", True),
-        ("*::ALK", "ALK", UNKNOWN_PARTNER, False),
+        ("*::ALK", None, "ALK", True),
+        ("*::ALK", "ALK", None, False),
         ("FGFR2::*", "FGFR2", "BICC1", True),
         ("KMT2A::*|*::KMT2A", "KMT2A", "MLLT3", True),
         ("KMT2A::*|*::KMT2A", "AFF1", "KMT2A", True),
         ("KMT2A::*|*::KMT2A", "AFF1", "MLLT3", False),
-        ("BCR::ABL1", UNKNOWN_PARTNER, "ABL1", False),
+        ("BCR::ABL1", None, "ABL1", False),
     ],
 )
-def test_fusion_patterns(key: str, gene5p: str, gene3p: str, met: bool) -> None:
+def test_fusion_patterns(key: str, gene5p: str | None, gene3p: str | None, met: bool) -> None:
     assert fusion_pattern_met(key, gene5p, gene3p) is met
 
 
@@ -56,7 +56,9 @@ def test_unknown_partner_is_read_as_question_mark(tmp_path: Path) -> None:
 def test_fusion_without_partners_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "fusions.tsv"
     path.write_text("gene5p\tgene3p\nNA\tNA\n")
-    with pytest.raises(FormatError, match=r"fusions.tsv:2: column 'gene5p': both partners"):
+    with pytest.raises(
+        FormatError, match=r"fusions.tsv:2: column 'gene5p': both partner genes are missing"
+    ):
         read_fusions(path)
 
 

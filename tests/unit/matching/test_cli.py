@@ -102,6 +102,8 @@ def test_schema_rejects_a_broken_document(
         (["--tmb", "-3"], ["non-negative"]),
         (["--msi", "unstable"], ["--msi 'unstable' is not MSI-H or MSS"]),
         (["--sample", "TUMOUR9"], ["--sample 'TUMOUR9' is not a sample"]),
+        (["--purity", "1.5"], ["copy-number options: purity 1.5 must be in (0, 1]"]),
+        (["--amplification-cn", "0.2"], ["deletion copy number 0.5 must be below"]),
     ],
 )
 def test_bad_options(

@@ -388,3 +388,20 @@ def test_no_findings_still_gives_a_complete_report(tmp_path: Path) -> None:
     bundle = json.loads(fhir.read_text())
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds.count("DiagnosticReport") == 1 and "Observation" in kinds
+
+
+def test_fusions_with_an_unknown_partner_are_reported(tmp_path: Path) -> None:
+    """PCGR's published GRCh37 fusions hold rows with an empty partner (`--ALK`)."""
+    data = REPO / "tests" / "data" / "other_pipelines" / "pcgr"
+    vcf = REPO / "tests" / "golden" / "cases" / "fusion_eml4_alk_nsclc" / "input.vcf"
+    out = tmp_path / "match"
+    argv = ["match", "--vcf", str(vcf), "--tumor-type", "LUAD", "--genome", "GRCh37"]
+    argv += ["--fusions", str(data / "T001-BRCA.grch37.fusions.tsv"), "--out", str(out)]
+    assert main(argv) == 0
+    html = tmp_path / "report.html"
+    findings = str(out / "findings.json")
+    assert main(["report", "--findings", findings, "--out", str(html)]) == 0
+    fusions = section(html.read_text(encoding="utf-8"), "summary")
+    fusions = fusions[fusions.index('id="summary-fusions"') :]
+    assert "?::ALK" in fusions and "?::NTRK3" in fusions and "FGFR2::?" in fusions
+    assert "EML4::ALK" in fusions

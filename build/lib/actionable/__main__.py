@@ -1,0 +1,3 @@
+from actionable.cli import main
+
+raise SystemExit(main())

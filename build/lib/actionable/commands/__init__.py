@@ -1,0 +1,1 @@
+"""Subcommands of the `actionable` CLI, one module each."""
