@@ -2,7 +2,8 @@
 
 Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
 sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
-[gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`, or
+[gene, therapy, direction, tier], `must_exclude` therapies, `must_exclude_rows`
+[gene, therapy, direction] (in any tier), `expect_no_findings`, or
 `expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
 findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed
 change.
@@ -108,6 +109,8 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     }
     for gene, therapy, direction, tier in spec.get("must_include", []):
         assert (gene, therapy, direction, tier) in rows, (gene, therapy, direction, tier)
+    for gene, therapy, direction in spec.get("must_exclude_rows", []):
+        assert not {r for r in rows if r[:3] == (gene, therapy, direction)}, (gene, therapy)
     therapies = {e["therapy"] for f in doc["findings"] for e in f["evidence"]}
     for therapy in spec.get("must_exclude", []):
         assert therapy not in therapies, therapy

@@ -15,7 +15,7 @@ from actionable.formats.findings import SCHEMA_VERSION
 from actionable.matching.cascade import RawFinding, kind_rank
 from actionable.matching.knowledge import KnowledgeBase
 from actionable.matching.oncotree import TumourType
-from actionable.matching.tiers import applies, tier_for, tier_rank
+from actionable.matching.tiers import offered, tier_for, tier_rank
 
 
 @dataclass(frozen=True)
@@ -30,30 +30,31 @@ class Context:
 
 
 def _evidence(raw: RawFinding, kb: KnowledgeBase, tumour: TumourType) -> list[dict[str, Any]]:
+    hit_of = {row.evidence_id: hit for hit in raw.hits for row in kb.by_biomarker[hit.biomarker]}
+    rows = [row for hit in raw.hits for row in kb.by_biomarker[hit.biomarker]]
     items: list[dict[str, Any]] = []
-    for hit in raw.hits:
-        for row in kb.by_biomarker[hit.biomarker]:
-            on_label = applies(row, tumour.code, kb.oncotree)
-            items.append(
-                {
-                    "therapy": row.therapy,
-                    "direction": row.direction,
-                    "disease": ",".join(row.disease),
-                    "on_label": on_label,
-                    "level": row.level,
-                    "tier": tier_for(row.level, on_label),
-                    "source": row.source,
-                    "citation": row.citation,
-                    "condition": row.condition or None,
-                    "excluded_diseases": ",".join(row.excluded_diseases) or None,
-                    "evidence_id": row.evidence_id,
-                    "biomarker": row.alteration,
-                    "match_kind": hit.match_kind,
-                    "transcript": hit.transcript,
-                    "canonical": hit.canonical,
-                    "last_reviewed": row.last_reviewed,
-                }
-            )
+    for row, on_label in offered(rows, tumour.code, kb.oncotree):
+        hit = hit_of[row.evidence_id]
+        items.append(
+            {
+                "therapy": row.therapy,
+                "direction": row.direction,
+                "disease": ",".join(row.disease),
+                "on_label": on_label,
+                "level": row.level,
+                "tier": tier_for(row.level, on_label),
+                "source": row.source,
+                "citation": row.citation,
+                "condition": row.condition or None,
+                "excluded_diseases": ",".join(row.excluded_diseases) or None,
+                "evidence_id": row.evidence_id,
+                "biomarker": row.alteration,
+                "match_kind": hit.match_kind,
+                "transcript": hit.transcript,
+                "canonical": hit.canonical,
+                "last_reviewed": row.last_reviewed,
+            }
+        )
     items.sort(
         key=lambda e: (
             tier_rank(e["tier"]),
@@ -88,10 +89,13 @@ def _variant(raw: RawFinding) -> dict[str, Any] | None:
 def build_findings(
     raws: list[RawFinding], kb: KnowledgeBase, tumour: TumourType
 ) -> list[dict[str, Any]]:
-    """Findings with evidence and tiers, in their output order."""
+    """Findings with evidence and tiers, in their output order (an alteration whose every
+    row is withheld for this tumour type is not a finding)."""
     out: list[dict[str, Any]] = []
     for raw in raws:
         evidence = _evidence(raw, kb, tumour)
+        if not evidence:
+            continue
         best = min((e["tier"] for e in evidence), key=tier_rank)
         finding: dict[str, Any] = {
             "gene": raw.gene,
