@@ -30,11 +30,10 @@ class Context:
 
 
 def _evidence(raw: RawFinding, kb: KnowledgeBase, tumour: TumourType) -> list[dict[str, Any]]:
-    hit_of = {row.evidence_id: hit for hit in raw.hits for row in kb.by_biomarker[hit.biomarker]}
-    rows = [row for hit in raw.hits for row in kb.by_biomarker[hit.biomarker]]
+    hit_of = {row: hit for hit in raw.hits for row in kb.by_biomarker[hit.biomarker]}
     items: list[dict[str, Any]] = []
-    for row, on_label in offered(rows, tumour.code, kb.oncotree):
-        hit = hit_of[row.evidence_id]
+    for row, on_label in offered(hit_of, tumour.code, kb.oncotree):
+        hit = hit_of[row]
         items.append(
             {
                 "therapy": row.therapy,
