@@ -2,15 +2,19 @@
 
 Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
 sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
-[gene, therapy, direction, tier], `must_exclude` therapies, `must_alterations` (finding
-alterations), `must_copy_number` [gene, copy number], `must_note` [gene, text in the reason],
-`expect_no_findings`, or `expect_exit`/`expect_error` for bad input) and `expected.json`, a
-stable projection of findings.json (with its notes, when there are any). Set
-ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed change.
+[gene, therapy, direction, tier], `must_exclude` therapies, `must_exclude_rows`
+[gene, therapy, direction] (in any tier), `must_state` [gene, therapy, field, text] (the
+field of every such evidence item for this tumour type contains the text, in findings.json
+and findings.tsv), `must_alterations` (finding alterations), `must_copy_number` [gene, copy
+number], `must_note` [gene, text in the reason], `expect_no_findings`, or
+`expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
+findings.json (with its notes, when there are any). Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite
+`expected.json` after a reviewed change.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -112,6 +116,8 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     }
     for gene, therapy, direction, tier in spec.get("must_include", []):
         assert (gene, therapy, direction, tier) in rows, (gene, therapy, direction, tier)
+    for gene, therapy, direction in spec.get("must_exclude_rows", []):
+        assert not {r for r in rows if r[:3] == (gene, therapy, direction)}, (gene, therapy)
     therapies = {e["therapy"] for f in doc["findings"] for e in f["evidence"]}
     for therapy in spec.get("must_exclude", []):
         assert therapy not in therapies, therapy
@@ -129,6 +135,21 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
     tsv = (out / "findings.tsv").read_text().splitlines()
     assert len(tsv) == 1 + sum(len(f["evidence"]) for f in doc["findings"])
+    tsv_rows = list(csv.DictReader(tsv, delimiter="\t"))
+    for gene, therapy, field, text in spec.get("must_state", []):
+        stated = [
+            e[field]
+            for f in doc["findings"]
+            for e in f["evidence"]
+            if (f["gene"], e["therapy"], e["on_label"]) == (gene, therapy, True)
+        ]
+        stated_tsv = [
+            r[field]
+            for r in tsv_rows
+            if (r["gene"], r["therapy"], r["on_label"]) == (gene, therapy, "true")
+        ]
+        assert stated and all(text in (value or "") for value in stated), (therapy, field, stated)
+        assert stated_tsv and all(text in value for value in stated_tsv), (therapy, stated_tsv)
 
     projection = project(doc)
     expected_path = case_dir / "expected.json"

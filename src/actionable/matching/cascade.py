@@ -40,7 +40,8 @@ LOF_TERMS = frozenset(
         "transcript_ablation",
     }
 )
-#: a truncation after this fraction of the protein is not counted as loss of function
+#: in a gene without a limit in lof_limits.tsv, a truncation after this fraction of the
+#: protein is not counted as loss of function
 LOF_LAST_FRACTION = 0.95
 TMB_THRESHOLD = 10.0
 #: the furthest intronic base of a splice donor whose substitution is documented to skip the
@@ -170,11 +171,19 @@ def _splice(n: int, ann: Annotation) -> str | None:
 
 
 def _lof(ann: Annotation, kb: KnowledgeBase, canonical: bool) -> tuple[bool, str]:
+    """Whether a truncating annotation counts as loss of function: up to the gene's limit
+    (MANE residues, on the canonical transcript) or, without one, before the last 5 %."""
     terms = set(ann.consequences) & LOF_TERMS
     if not terms:
         return False, ""
     if terms & {"stop_gained", "frameshift_variant"}:
         pos = ann.protein.start if ann.protein is not None else ann.protein_pos
+        limit = kb.lof_limits.get(ann.gene) if canonical else None
+        if pos is not None and limit is not None:
+            where = f"residue {pos}, gene limit {limit.last_residue}"
+            if pos > limit.last_residue:
+                return False, f"truncation after the gene's limit ({where})"
+            return True, f"{'/'.join(sorted(terms))} at {where}"
         length = ann.protein_len
         if length is None and canonical and ann.gene in kb.transcripts:
             length = kb.transcripts[ann.gene].protein_length

@@ -13,10 +13,10 @@ from typing import Any
 from actionable import __version__
 from actionable.formats.findings import SCHEMA_VERSION
 from actionable.formats.fusions import OWN_FORMAT, FusionCall
-from actionable.matching.cascade import Note, RawFinding, kind_rank
-from actionable.matching.knowledge import KnowledgeBase
+from actionable.matching.cascade import BiomarkerHit, Note, RawFinding, kind_rank
+from actionable.matching.knowledge import EvidenceRow, KnowledgeBase
 from actionable.matching.oncotree import TumourType
-from actionable.matching.tiers import applies, tier_for, tier_rank
+from actionable.matching.tiers import offered, tier_for, tier_rank
 
 
 @dataclass(frozen=True)
@@ -31,38 +31,40 @@ class Context:
 
 
 def _evidence(raw: RawFinding, kb: KnowledgeBase, tumour: TumourType) -> list[dict[str, Any]]:
-    """The evidence of a finding's biomarkers; a statement (therapy, direction, disease) met
-    by several biomarkers (PIK3CA H1047R as a variant and as codon H1047) is given once, by
-    the most specific hit (the hits come most specific first)."""
-    items: list[dict[str, Any]] = []
+    """The evidence of a finding's biomarkers that is offered for the tumour type; a statement
+    (therapy, direction, disease) met by several biomarkers (PIK3CA H1047R as a variant and as
+    codon H1047) is given once, by the most specific hit (the hits come most specific first)."""
+    hit_of: dict[EvidenceRow, BiomarkerHit] = {}
     stated: set[tuple[str, str, tuple[str, ...]]] = set()
     for hit in raw.hits:
         for row in kb.by_biomarker[hit.biomarker]:
             statement = (row.therapy, row.direction, row.disease)
-            if statement in stated:
-                continue
-            stated.add(statement)
-            on_label = applies(row, tumour.code, kb.oncotree)
-            items.append(
-                {
-                    "therapy": row.therapy,
-                    "direction": row.direction,
-                    "disease": ",".join(row.disease),
-                    "on_label": on_label,
-                    "level": row.level,
-                    "tier": tier_for(row.level, on_label),
-                    "source": row.source,
-                    "citation": row.citation,
-                    "condition": row.condition or None,
-                    "excluded_diseases": ",".join(row.excluded_diseases) or None,
-                    "evidence_id": row.evidence_id,
-                    "biomarker": row.alteration,
-                    "match_kind": hit.match_kind,
-                    "transcript": hit.transcript,
-                    "canonical": hit.canonical,
-                    "last_reviewed": row.last_reviewed,
-                }
-            )
+            if statement not in stated:
+                stated.add(statement)
+                hit_of[row] = hit
+    items: list[dict[str, Any]] = []
+    for row, on_label in offered(hit_of, tumour.code, kb.oncotree):
+        hit = hit_of[row]
+        items.append(
+            {
+                "therapy": row.therapy,
+                "direction": row.direction,
+                "disease": ",".join(row.disease),
+                "on_label": on_label,
+                "level": row.level,
+                "tier": tier_for(row.level, on_label),
+                "source": row.source,
+                "citation": row.citation,
+                "condition": row.condition or None,
+                "excluded_diseases": ",".join(row.excluded_diseases) or None,
+                "evidence_id": row.evidence_id,
+                "biomarker": row.alteration,
+                "match_kind": hit.match_kind,
+                "transcript": hit.transcript,
+                "canonical": hit.canonical,
+                "last_reviewed": row.last_reviewed,
+            }
+        )
     items.sort(
         key=lambda e: (
             tier_rank(e["tier"]),
@@ -129,10 +131,13 @@ def build_notes(notes: list[Note]) -> list[dict[str, Any]]:
 def build_findings(
     raws: list[RawFinding], kb: KnowledgeBase, tumour: TumourType
 ) -> list[dict[str, Any]]:
-    """Findings with evidence and tiers, in their output order."""
+    """Findings with evidence and tiers, in their output order (an alteration whose every
+    row is withheld for this tumour type is not a finding)."""
     out: list[dict[str, Any]] = []
     for raw in raws:
         evidence = _evidence(raw, kb, tumour)
+        if not evidence:
+            continue
         best = min((e["tier"] for e in evidence), key=tier_rank)
         finding: dict[str, Any] = {
             "gene": raw.gene,

@@ -7,11 +7,22 @@
 
 Evidence applies to the patient's tumour type when its disease code is the tumour type or
 one of its ancestors in OncoTree (tumour-agnostic approvals are recorded for SOLID, which
-is an ancestor of every solid tumour), unless the tumour type falls under one of the row's
-excluded diseases. Resistance evidence gets the tier its level implies, like sensitivity.
+is an ancestor of every solid tumour). Resistance evidence gets the tier its level implies,
+like sensitivity.
+
+Evidence is withheld, not offered off-label, where its source or a guideline says it does
+not work (`offered`):
+
+* a row whose excluded diseases cover the tumour type (e.g. tumour-agnostic dabrafenib +
+  trametinib, whose label excludes colorectal cancer, in COAD);
+* sensitivity from another disease to a therapy that a resistance row of the same alteration
+  names for this tumour type (e.g. melanoma's vemurafenib in colorectal cancer, where
+  BRAF-inhibitor monotherapy does not work).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from actionable.matching.knowledge import EvidenceRow
 from actionable.matching.oncotree import OncoTree
@@ -29,11 +40,38 @@ _ON_LABEL = {"A": "I-A", "B": "I-B", "C": "II-C", "D": "II-D"}
 _OFF_LABEL = {"A": "II-C", "B": "II-C", "C": "II-C", "D": "II-D"}
 
 
+def excluded(row: EvidenceRow, tumour_type: str, tree: OncoTree) -> bool:
+    """True if one of the row's excluded diseases covers `tumour_type`."""
+    return any(tree.covers(code, tumour_type) for code in row.excluded_diseases)
+
+
 def applies(row: EvidenceRow, tumour_type: str, tree: OncoTree) -> bool:
     """True if the row's disease covers `tumour_type` and no exclusion does."""
-    if any(tree.covers(code, tumour_type) for code in row.excluded_diseases):
+    if excluded(row, tumour_type, tree):
         return False
     return any(tree.covers(code, tumour_type) for code in row.disease)
+
+
+def offered(
+    rows: Iterable[EvidenceRow], tumour_type: str, tree: OncoTree
+) -> list[tuple[EvidenceRow, bool]]:
+    """The rows of one alteration shown for `tumour_type`, each with whether it applies there.
+
+    Rows excluded for the tumour type are withheld, and so is sensitivity from another
+    disease to a therapy that an applicable resistance row names.
+    """
+    kept = [row for row in rows if not excluded(row, tumour_type, tree)]
+    no_benefit = {
+        row.therapy
+        for row in kept
+        if row.direction == "resistance" and applies(row, tumour_type, tree)
+    }
+    out: list[tuple[EvidenceRow, bool]] = []
+    for row in kept:
+        on_label = applies(row, tumour_type, tree)
+        if on_label or row.direction != "sensitivity" or row.therapy not in no_benefit:
+            out.append((row, on_label))
+    return out
 
 
 def tier_for(level: str, on_label: bool) -> str:

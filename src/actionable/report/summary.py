@@ -10,7 +10,7 @@ from actionable.report.model import Finding, ReportedEvidence
 
 @dataclass(frozen=True)
 class Support:
-    """One alteration's evidence for (or against) a therapy."""
+    """One alteration's evidence for (or against) a therapy, with the condition it holds under."""
 
     alteration: str
     tier: str
@@ -18,6 +18,7 @@ class Support:
     disease: str
     on_label: bool
     source: str
+    condition: str | None
 
 
 @dataclass
@@ -37,7 +38,7 @@ class TierGroup:
 
 
 def _support(finding: Finding, e: ReportedEvidence) -> Support:
-    return Support(finding.label, e.tier, e.level, e.disease, e.on_label, e.source)
+    return Support(finding.label, e.tier, e.level, e.disease, e.on_label, e.source, e.condition)
 
 
 def _unique(items: list[Support]) -> list[Support]:

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from actionable.errors import KnowledgeBaseError
+from actionable.matching.cascade import annotation_kind
 from actionable.matching.knowledge import (
     GENOMES,
     allele_keys,
     load_knowledge_base,
     load_knowledge_base_from,
 )
+from actionable.matching.vcf import Annotation
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 KB_DIR = Path(str(resources.files("actionable").joinpath("data", "knowledge")))
@@ -410,3 +412,59 @@ def test_committed_variants_table_is_the_builder_output(tmp_path: Path) -> None:
         == 0
     )
     assert out.read_text() == (KB_DIR / "variants.tsv").read_text()
+
+
+def _truncation(gene: str, residue: int, length: int | None) -> Annotation:
+    return Annotation(
+        gene=gene,
+        consequences=("stop_gained",),
+        transcript="",
+        biotype="protein_coding",
+        exon=None,
+        intron=None,
+        hgvsc=None,
+        hgvsp=None,
+        protein=None,
+        protein_pos=residue,
+        protein_len=length,
+        flagged_canonical=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("gene", "residue", "counts"),
+    [
+        ("BRCA1", 1835, True),  # p.Arg1835*, in the second BRCT domain, last 5 % of BRCA1
+        ("BRCA1", 1855, True),  # end of BRCT2
+        ("BRCA1", 1856, False),
+        ("BRCA2", 3325, True),
+        ("BRCA2", 3326, False),  # p.Lys3326*, benign
+    ],
+)
+def test_gene_lof_limit_replaces_the_last_5_percent_rule(
+    kb, gene: str, residue: int, counts: bool
+) -> None:  # type: ignore[no-untyped-def]
+    bm = (gene, "gene_lof", "truncating")
+    found = annotation_kind(bm, _truncation(gene, residue, None), kb, canonical=True)
+    assert (found is not None) == counts
+    # on another transcript the MANE numbering does not hold: the generic rule decides
+    length = kb.transcripts[gene].protein_length
+    generic = annotation_kind(bm, _truncation(gene, residue, length), kb, canonical=False)
+    assert (generic is not None) == (residue <= 0.95 * length)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("BRCA1\t1900\tbasis\tcitation", "column 'last_residue': 1900 is beyond the 1863"),
+        ("NOSUCHGENE\t10\tbasis\tcitation", "column 'gene': 'NOSUCHGENE' has no protein length"),
+        ("BRCA1\t1855\t\tcitation", "column 'basis': must not be empty"),
+    ],
+)
+def test_bad_lof_limit_names_file_line_column(tmp_path: Path, line: str, message: str) -> None:
+    kb_dir = _copy_kb(tmp_path)
+    path = kb_dir / "lof_limits.tsv"
+    kept = [x for x in path.read_text().splitlines() if not x.startswith("BRCA1\t")]
+    path.write_text("\n".join([*kept, line]) + "\n")
+    with pytest.raises(KnowledgeBaseError, match=rf"lof_limits.tsv:{len(kept) + 1}: {message}"):
+        load_knowledge_base_from(kb_dir)
