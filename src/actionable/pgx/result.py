@@ -65,7 +65,9 @@ def gene_to_dict(call: GeneCall) -> dict[str, Any]:
         "alternative_diplotypes": call.alternatives,
         "alternative_diplotypes_total": call.alternatives_total,
         "notes": call.notes,
-        "recommendations": recommendations_for(call.gene, call.phenotype, call.activity_score)
+        "recommendations": recommendations_for(
+            call.gene, call.phenotype, call.activity_score, call.copy_number_assessed
+        )
         if call.status in ("called", "partial")
         else [],
         "drugs_covered": drugs_for(call.gene),

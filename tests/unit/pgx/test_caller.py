@@ -148,6 +148,39 @@ def test_dpyd_hapb3_is_one_allele_of_half_activity(tmp_path: Path) -> None:
     assert rec(result, "capecitabine")["strength"] == "Moderate"
 
 
+def test_dpyd_hapb3_by_its_exonic_tag_on_exome_data(tmp_path: Path) -> None:
+    # exome: the deep-intronic c.1129-5923C>G is absent from the VCF, c.1236G>A is heterozygous
+    result = gene_result(
+        tmp_path,
+        ("DPYD",),
+        "DPYD",
+        overrides={DPYD_HAPB3[0]: "0/1"},
+        skip=[DPYD_HAPB3[1]],
+    )
+    assert result["status"] == "partial"
+    assert result["diplotype"] == "c.1129-5923C>G, c.1236G>A (HapB3)/Reference"
+    assert result["activity_score"] == 1.5
+    assert result["phenotype"] == "Intermediate Metabolizer"
+    assert result["unmatched_positions"] == []
+    assert result["proxy"]["proxy"] == "rs56038477 (c.1236G>A)"
+    assert result["proxy"]["proxy_for"] == "rs75017182"
+    assert any("assessed on its tag c.1236G>A (rs56038477)" in n for n in result["notes"])
+    assert [m["rsid"] for m in result["missing_positions"]] == ["rs75017182"]
+    assert [(v["rsid"], v["allele"], v["activity_value"]) for v in result["variants_found"]] == [
+        ("rs56038477", "c.1129-5923C>G, c.1236G>A (HapB3)", 0.5)
+    ]
+    assert rec(result, "fluorouracil")["phenotype"] == "Intermediate Metabolizer"
+
+
+def test_dpyd_exome_without_the_tag_keeps_the_intronic_allele_open(tmp_path: Path) -> None:
+    result = gene_result(tmp_path, ("DPYD",), "DPYD", skip=[DPYD_HAPB3[1]])
+    assert result["activity_score"] == 2.0
+    assert result["status"] == "partial"
+    assert result["proxy"]["proxy"] == "rs56038477 (c.1236G>A)"
+    # c.1129-5923C>G without c.1236G>A is its own allele and stays possible
+    assert any("would lower it: c.1129-5923C>G (0.5)" in n for n in result["notes"])
+
+
 def test_dpyd_two_lowest_of_three_variants(tmp_path: Path) -> None:
     gts = {DPYD_2A: "0/1", DPYD_2846: "0/1", DPYD_HAPB3[1]: "0/1"}
     result = gene_result(tmp_path, ("DPYD",), "DPYD", overrides=gts)
@@ -345,3 +378,18 @@ def test_cyp2d6_never_ultrarapid(tmp_path: Path) -> None:
     result = gene_result(tmp_path, ("CYP2D6",), "CYP2D6", overrides=_het_for("CYP2D6", "*2"))
     assert result["diplotype"] == "*1/*2"
     assert result["phenotype"] == "Normal Metabolizer"
+
+
+def test_cyp2d6_normal_codeine_and_tramadol_rows_say_ultrarapid_is_not_excluded(
+    tmp_path: Path,
+) -> None:
+    result = gene_result(tmp_path, ("CYP2D6",), "CYP2D6")
+    assert result["phenotype"] == "Normal Metabolizer"
+    for drug in ("codeine", "tramadol"):
+        note = rec(result, drug)["note"]
+        assert note.startswith("CYP2D6 copy number was not assessed, so an ultrarapid metabolizer")
+        assert f"CPIC recommends avoiding {drug}" in note
+    assert "note" not in rec(result, "tamoxifen")  # ultrarapid and normal rows agree
+
+    poor = gene_result(tmp_path, ("CYP2D6",), "CYP2D6", overrides=_het_for("CYP2D6", "*4"))
+    assert "note" not in rec(poor, "codeine")  # an intermediate call is not "normal"
