@@ -58,9 +58,10 @@ DPYD_HAPB3_INTRONIC = 97579893  # c.1129-5923C>G, rs75017182
 DPYD_HAPB3_TAG = 97573863  # c.1236G>A, rs56038477
 DPYD_HAPB3_NOTE = (
     "HapB3 was assessed on its tag c.1236G>A (rs56038477) because the deep-intronic "
-    "c.1129-5923C>G (rs75017182) has no call (it lies outside exome and panel targets); CPIC "
-    "accepts c.1236G>A as a proxy for HapB3, so a c.1236G>A carrier counts as HapB3 "
-    "(decreased function, activity value 0.5)."
+    "c.1129-5923C>G (rs75017182) has no call (it lies outside exome and panel targets): as in "
+    "CPIC's DPYD guideline, a c.1236G>A carrier counts as HapB3 (decreased function, activity "
+    "value 0.5). The two are not in perfect linkage (Turner et al., Clin Transl Sci 2024, "
+    "PMID 38129972), so confirm c.1129-5923C>G by targeted testing where possible."
 )
 CYP2D6_NOTE = (
     "CYP2D6 called from SNV-defined alleles only; copy number was not assessed: gene deletion "

@@ -19,6 +19,7 @@ COLUMNS = (
     "population",
     "strength",
     "recommendation",
+    "considerations",
     "source",
     "guideline",
     "year",
@@ -53,6 +54,8 @@ class Recommendation:
     population: str
     strength: str
     text: str
+    #: CPIC's "other considerations" for the row ("" when it has none)
+    considerations: str
     source: str
     guideline: str
     year: int | None
@@ -86,6 +89,8 @@ class Recommendation:
             "population": self.population,
             "phenotype": self.phenotype,
         }
+        if self.considerations:
+            out["considerations"] = self.considerations
         if reported_phenotype != self.phenotype:
             out["note"] = (
                 f"CPIC applies the {self.phenotype} recommendation to {reported_phenotype}"
@@ -137,6 +142,7 @@ def load_recommendations() -> tuple[Recommendation, ...]:
                 population=row["population"] or "general",
                 strength=row["strength"],
                 text=row["recommendation"],
+                considerations=row["considerations"],
                 source=row["source"],
                 guideline=row["guideline"],
                 year=int(row["year"]) if row["year"] else None,

@@ -22,8 +22,9 @@ DEFINITIONS_SOURCE = (
     "(CPIC data, CC0), slimmed by tools.pgx_convert"
 )
 RECOMMENDATIONS_SOURCE = (
-    "actionable data/pgx/recommendations.tsv: concise own wording of CPIC guideline "
-    "recommendations (CC0) and, for irinotecan, FDA labelling; each row names its guideline"
+    "actionable data/pgx/recommendations.tsv: CPIC's therapeutic recommendations, other "
+    "considerations and classifications verbatim (CC0) and, for irinotecan, own wording of the "
+    "FDA label; each row names its guideline"
 )
 GLOBAL_NOTES = (
     "Germline pharmacogenomics from VCF genotypes at the allele-defining positions; a position "

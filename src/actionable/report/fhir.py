@@ -369,6 +369,7 @@ def _pgx_resources(gene: PgxGene, ids: _Ids, subject: dict, issued: str) -> tupl
         note = (
             r.text
             + (f" (population: {r.population})" if r.population else "")
+            + (f" {r.considerations}" if r.considerations else "")
             + (f" {r.note}" if r.note else "")
         )
         implications.append(
