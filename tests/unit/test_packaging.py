@@ -19,7 +19,7 @@ DATA = (
     "data/knowledge/VERSION",
     "data/knowledge/evidence.tsv",
     "data/knowledge/variants.tsv",
-    "data/oncotree/oncotree_subset.tsv",
+    "data/oncotree/oncotree.tsv",
     "data/pgx/MANIFEST.json",
     "data/pgx/CYP2C19.json",
     "data/pgx/recommendations.tsv",

@@ -318,7 +318,7 @@ def _diseases(tree: OncoTree, allow_empty: bool) -> Validator:
         unknown = [c for c in codes if c not in tree]
         if unknown:
             raise ValueError(f"unknown OncoTree code(s) {', '.join(unknown)}")
-        return codes
+        return tuple(tree.canonical(c) for c in codes)
 
     return check
 

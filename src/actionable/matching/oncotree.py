@@ -1,8 +1,9 @@
-"""Disease context: an embedded OncoTree subset with its hierarchy.
+"""Disease context: the embedded OncoTree with its hierarchy.
 
 Evidence recorded for a code applies to that code and every code below it (evidence for
 NSCLC applies to LUAD; for COADREAD to COAD and READ; for MEL to SKCM; for SOLID to every
-solid tumour). The subset and its provenance live in `data/oncotree/oncotree_subset.tsv`.
+solid tumour). The tree, the project's groupings and the retired codes OncoTree maps to a
+current one live in `data/oncotree/oncotree.tsv` (provenance in the README beside it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from importlib import resources
 
 from actionable.errors import KnowledgeBaseError, UsageError
 
-_RESOURCE = ("data", "oncotree", "oncotree_subset.tsv")
+_RESOURCE = ("data", "oncotree", "oncotree.tsv")
+_ORIGINS = ("oncotree", "regrouped", "project", "retired")
 _COLUMNS = ("code", "name", "parent", "origin")
 
 
@@ -29,18 +31,25 @@ class TumourType:
 
 
 class OncoTree:
-    """The embedded disease tree: code lookup, ancestry and suggestions."""
+    """The embedded disease tree: code lookup, ancestry and suggestions. `retired` maps codes
+    OncoTree renamed or revoked to the current code that replaced them."""
 
-    def __init__(self, nodes: dict[str, TumourType]) -> None:
+    def __init__(self, nodes: dict[str, TumourType], retired: dict[str, str]) -> None:
         self.nodes = nodes
+        self.retired = retired
 
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and code in self.nodes
+        return isinstance(code, str) and (code in self.nodes or code in self.retired)
+
+    def canonical(self, code: str) -> str:
+        """The current code for `code` (itself unless OncoTree retired it)."""
+        return self.retired.get(code, code)
 
     def resolve(self, code: str) -> TumourType:
-        """Return the node for `code` (case-insensitive) or raise UsageError with suggestions."""
+        """Return the node for `code` (case-insensitive; a retired code gives its successor) or
+        raise UsageError with suggestions."""
         key = code.strip().upper()
-        node = self.nodes.get(key)
+        node = self.nodes.get(self.canonical(key))
         if node is not None:
             return node
         close = difflib.get_close_matches(key, list(self.nodes), n=4, cutoff=0.5)
@@ -59,7 +68,7 @@ class OncoTree:
     def lineage(self, code: str) -> list[str]:
         """`code` followed by its ancestors up to the root."""
         out: list[str] = []
-        node: TumourType | None = self.nodes.get(code)
+        node: TumourType | None = self.nodes.get(self.canonical(code))
         while node is not None:
             out.append(node.code)
             node = self.nodes.get(node.parent) if node.parent else None
@@ -67,12 +76,13 @@ class OncoTree:
 
     def covers(self, evidence_code: str, tumour_code: str) -> bool:
         """True if evidence recorded for `evidence_code` applies to `tumour_code`."""
-        return evidence_code in self.lineage(tumour_code)
+        return self.canonical(evidence_code) in self.lineage(tumour_code)
 
 
 def parse_oncotree(text: str, source: str) -> OncoTree:
-    """Parse the subset TSV (comment lines start with '#'); errors name the line."""
+    """Parse the disease TSV (comment lines start with '#'); errors name the line."""
     nodes: dict[str, TumourType] = {}
+    retired: dict[str, str] = {}
     header_seen = False
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r")
@@ -91,19 +101,24 @@ def parse_oncotree(text: str, source: str) -> OncoTree:
                 f"{source}:{lineno}: expected {len(_COLUMNS)} columns, found {len(fields)}"
             )
         code, name, parent, origin = fields
-        if not code or code != code.upper() or code in nodes:
+        if not code or code != code.upper() or code in nodes or code in retired:
             raise KnowledgeBaseError(f"{source}:{lineno}: column code: bad or repeated {code!r}")
-        if origin not in ("oncotree", "project"):
-            raise KnowledgeBaseError(f"{source}:{lineno}: column origin: {origin!r}")
-        nodes[code] = TumourType(code, name, parent or None, origin)
-    for node in nodes.values():
-        if node.parent is not None and node.parent not in nodes:
-            raise KnowledgeBaseError(f"{source}: parent {node.parent!r} of {node.code} unknown")
-    return OncoTree(nodes)
+        if origin not in _ORIGINS:
+            raise KnowledgeBaseError(
+                f"{source}:{lineno}: column origin: {origin!r} (expected {', '.join(_ORIGINS)})"
+            )
+        if origin == "retired":
+            retired[code] = parent
+        else:
+            nodes[code] = TumourType(code, name, parent or None, origin)
+    for code, parent in [(n.code, n.parent) for n in nodes.values()] + list(retired.items()):
+        if parent is not None and parent not in nodes:
+            raise KnowledgeBaseError(f"{source}: parent {parent!r} of {code} unknown")
+    return OncoTree(nodes, retired)
 
 
 @cache
 def load_oncotree() -> OncoTree:
-    """The embedded OncoTree subset (cached)."""
+    """The embedded OncoTree (cached)."""
     ref = resources.files("actionable").joinpath(*_RESOURCE)
     return parse_oncotree(ref.read_text(encoding="utf-8"), "/".join(_RESOURCE))

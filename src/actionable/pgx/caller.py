@@ -16,7 +16,9 @@ DPYD
     decreased, 0 no function); the gene activity score is the sum of the two lowest values
     (unphased; a homozygous variant counts twice), filling with 1.0 when fewer than two
     variant alleles are present. With phased input each haplotype takes the lowest value of
-    its variants.
+    its variants. HapB3 is defined by the deep-intronic c.1129-5923C>G and the exonic
+    c.1236G>A; when the intronic position has no call (exome and panel data), HapB3 is matched
+    on its tag c.1236G>A (rs56038477), as CPIC allows, and the output says so.
 
 UGT1A1 *28
     The (TA)n promoter repeat (rs3064744) cannot be genotyped from SNV calls. When it has no
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from actionable.pgx.definitions import IUPAC, DefinitionVariant, GeneDefinition, NamedAllele
@@ -49,6 +51,17 @@ UGT1A1_PROXY_NOTE = (
     "inferred from the documented proxy rs887829 (c.-364C>T, *80), which is in strong linkage "
     "disequilibrium with *28: a T allele is reported as *80+*28. *28 without *80, and *36/*37 "
     "repeat alleles, cannot be detected this way."
+)
+#: DPYD HapB3: the allele name, its deep-intronic variant and its exonic tag (GRCh38)
+DPYD_HAPB3 = "c.1129-5923C>G, c.1236G>A (HapB3)"
+DPYD_HAPB3_INTRONIC = 97579893  # c.1129-5923C>G, rs75017182
+DPYD_HAPB3_TAG = 97573863  # c.1236G>A, rs56038477
+DPYD_HAPB3_NOTE = (
+    "HapB3 was assessed on its tag c.1236G>A (rs56038477) because the deep-intronic "
+    "c.1129-5923C>G (rs75017182) has no call (it lies outside exome and panel targets): as in "
+    "CPIC's DPYD guideline, a c.1236G>A carrier counts as HapB3 (decreased function, activity "
+    "value 0.5). The two are not in perfect linkage (Turner et al., Clin Transl Sci 2024, "
+    "PMID 38129972), so confirm c.1129-5923C>G by targeted testing where possible."
 )
 CYP2D6_NOTE = (
     "CYP2D6 called from SNV-defined alleles only; copy number was not assessed: gene deletion "
@@ -642,6 +655,21 @@ def _dpyd_variant_alleles(gene: GeneDefinition) -> list[NamedAllele]:
     )
 
 
+def _hapb3_by_tag(
+    gene: GeneDefinition, alleles: list[NamedAllele], called: dict[int, Observation]
+) -> list[NamedAllele] | None:
+    """Without a call at HapB3's intronic position, HapB3 defined by its tag alone (else None)."""
+    intronic, tag = gene.index_of(DPYD_HAPB3_INTRONIC), gene.index_of(DPYD_HAPB3_TAG)
+    if intronic in called or tag not in called:
+        return None
+    return [
+        replace(a, defined=a.defined - {intronic}, variant_indices=a.variant_indices - {intronic})
+        if a.name == DPYD_HAPB3
+        else a
+        for a in alleles
+    ]
+
+
 def _fully_called(allele: NamedAllele, called: dict[int, Observation]) -> bool:
     """Is every position that defines the allele called?"""
     return allele.variant_indices <= called.keys()
@@ -864,6 +892,18 @@ def call_dpyd(gene: GeneDefinition, genotypes: SampleGenotypes) -> GeneCall:
     result.phased = _is_phased(called)
     remaining = _variant_copies(gene, called)
     variant_alleles = _dpyd_variant_alleles(gene)
+    by_tag = _hapb3_by_tag(gene, variant_alleles, called)
+    if by_tag is not None:
+        variant_alleles = by_tag
+        tag = gene.variants[gene.index_of(DPYD_HAPB3_TAG)]
+        result.proxy = {
+            "allele": DPYD_HAPB3,
+            "proxy": f"{tag.rsid} (c.1236G>A)",
+            "proxy_for": gene.variants[gene.index_of(DPYD_HAPB3_INTRONIC)].rsid,
+            "reported_as": DPYD_HAPB3,
+            "note": DPYD_HAPB3_NOTE,
+        }
+        result.notes.append(DPYD_HAPB3_NOTE)
     values = ActivityValues(gene)
     if result.phased:
         per_slot = _match_phased(variant_alleles, called, remaining)

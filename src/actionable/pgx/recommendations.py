@@ -19,6 +19,7 @@ COLUMNS = (
     "population",
     "strength",
     "recommendation",
+    "considerations",
     "source",
     "guideline",
     "year",
@@ -32,6 +33,15 @@ PHENOTYPE_ALIASES: dict[str, str] = {
     "Possible Intermediate Metabolizer": "Intermediate Metabolizer",
 }
 NO_RECOMMENDATION_PHENOTYPES = frozenset({"Indeterminate"})
+#: CYP2D6 drugs whose CPIC ultrarapid-metaboliser recommendation (avoid: serious toxicity)
+#: differs from the normal-metaboliser one; without copy-number calling a gene duplication,
+#: which makes a "normal" diplotype ultrarapid, cannot be seen
+CYP2D6_DUPLICATION_DRUGS = frozenset({"codeine", "tramadol"})
+CYP2D6_DUPLICATION_CAVEAT = (
+    "CYP2D6 copy number was not assessed, so an ultrarapid metabolizer (a CYP2D6 gene "
+    "duplication) cannot be excluded; for ultrarapid metabolizers CPIC recommends avoiding "
+    "{drug} because of the potential for serious toxicity."
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class Recommendation:
     population: str
     strength: str
     text: str
+    #: CPIC's "other considerations" for the row ("" when it has none)
+    considerations: str
     source: str
     guideline: str
     year: int | None
@@ -77,6 +89,8 @@ class Recommendation:
             "population": self.population,
             "phenotype": self.phenotype,
         }
+        if self.considerations:
+            out["considerations"] = self.considerations
         if reported_phenotype != self.phenotype:
             out["note"] = (
                 f"CPIC applies the {self.phenotype} recommendation to {reported_phenotype}"
@@ -128,6 +142,7 @@ def load_recommendations() -> tuple[Recommendation, ...]:
                 population=row["population"] or "general",
                 strength=row["strength"],
                 text=row["recommendation"],
+                considerations=row["considerations"],
                 source=row["source"],
                 guideline=row["guideline"],
                 year=int(row["year"]) if row["year"] else None,
@@ -137,16 +152,32 @@ def load_recommendations() -> tuple[Recommendation, ...]:
     return tuple(rows)
 
 
+def _duplication_caveat(row: dict[str, Any]) -> None:
+    """Say on a CYP2D6 codeine/tramadol row that a duplication could make it ultrarapid."""
+    caveat = CYP2D6_DUPLICATION_CAVEAT.format(drug=row["drug"])
+    row["note"] = f"{row['note']} {caveat}" if "note" in row else caveat
+
+
 def recommendations_for(
-    gene: str, phenotype: str | None, activity: float | None
+    gene: str,
+    phenotype: str | None,
+    activity: float | None,
+    copy_number_assessed: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows that apply to a gene result, sorted by drug then population."""
+    """Rows that apply to a gene result, sorted by drug then population. A CYP2D6 normal
+    metabolizer called without copy number gets the duplication caveat on the rows it
+    affects."""
     if phenotype is None or phenotype in NO_RECOMMENDATION_PHENOTYPES:
         return []
     lookup = PHENOTYPE_ALIASES.get(phenotype, phenotype)
     hits = [r for r in load_recommendations() if r.gene == gene and r.applies(lookup, activity)]
     hits.sort(key=lambda r: (r.drug, r.population))
-    return [r.to_dict(phenotype) for r in hits]
+    rows = [r.to_dict(phenotype) for r in hits]
+    if gene == "CYP2D6" and copy_number_assessed is False and lookup == "Normal Metabolizer":
+        for row in rows:
+            if row["drug"] in CYP2D6_DUPLICATION_DRUGS:
+                _duplication_caveat(row)
+    return rows
 
 
 def drugs_for(gene: str) -> list[str]:

@@ -22,8 +22,9 @@ DEFINITIONS_SOURCE = (
     "(CPIC data, CC0), slimmed by tools.pgx_convert"
 )
 RECOMMENDATIONS_SOURCE = (
-    "actionable data/pgx/recommendations.tsv: concise own wording of CPIC guideline "
-    "recommendations (CC0) and, for irinotecan, FDA labelling; each row names its guideline"
+    "actionable data/pgx/recommendations.tsv: CPIC's therapeutic recommendations, other "
+    "considerations and classifications verbatim (CC0) and, for irinotecan, own wording of the "
+    "FDA label; each row names its guideline"
 )
 GLOBAL_NOTES = (
     "Germline pharmacogenomics from VCF genotypes at the allele-defining positions; a position "
@@ -65,7 +66,9 @@ def gene_to_dict(call: GeneCall) -> dict[str, Any]:
         "alternative_diplotypes": call.alternatives,
         "alternative_diplotypes_total": call.alternatives_total,
         "notes": call.notes,
-        "recommendations": recommendations_for(call.gene, call.phenotype, call.activity_score)
+        "recommendations": recommendations_for(
+            call.gene, call.phenotype, call.activity_score, call.copy_number_assessed
+        )
         if call.status in ("called", "partial")
         else [],
         "drugs_covered": drugs_for(call.gene),

@@ -32,7 +32,7 @@ def report_date(text: str | None) -> dt.date:
 
 
 def tumour_type_name(code: str | None) -> str | None:
-    """OncoTree name of a code from the embedded subset, or None when unknown."""
+    """OncoTree name of a code from the embedded tree, or None when unknown."""
     if not code:
         return None
     try:
@@ -41,7 +41,7 @@ def tumour_type_name(code: str | None) -> str | None:
         # the embedded tree is missing, undecodable or malformed (a broken installation):
         # the name is a nicety here, the report shows the code alone
         return None
-    node = tree.nodes.get(code.strip().upper())
+    node = tree.nodes.get(tree.canonical(code.strip().upper()))
     return node.name if node is not None else None
 
 

@@ -347,10 +347,11 @@ def _pgx_resources(gene: PgxGene, ids: _Ids, subject: dict, issued: str) -> tupl
             genotype["note"] = [{"text": n} for n in gene.notes]
         return genotype, []
     genotype["valueCodeableConcept"] = _text(f"{gene.gene} {gene.diplotype}")
+    notes = list(gene.notes)
     if gene.status == "partial":
-        genotype["note"] = [
-            {"text": f"{gene.missing_count} of {gene.positions_total} positions not genotyped"}
-        ]
+        notes.insert(0, f"{gene.missing_count} of {gene.positions_total} positions not genotyped")
+    if notes:
+        genotype["note"] = [{"text": n} for n in notes]
     phenotype = gene.phenotype or "Indeterminate"
     implications = []
     base = [_component("53040-2", valueCodeableConcept=_text(phenotype))]
@@ -364,7 +365,12 @@ def _pgx_resources(gene: PgxGene, ids: _Ids, subject: dict, issued: str) -> tupl
             _component("51963-7", valueCodeableConcept=_text(r.drug)),
             _component("93044-6", valueCodeableConcept=_text(f"CPIC {r.strength}")),
         ]
-        note = r.text + (f" (population: {r.population})" if r.population else "")
+        note = (
+            r.text
+            + (f" (population: {r.population})" if r.population else "")
+            + (f" {r.considerations}" if r.considerations else "")
+            + (f" {r.note}" if r.note else "")
+        )
         implications.append(
             _implication(
                 ids,

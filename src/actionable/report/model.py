@@ -202,6 +202,7 @@ class PgxRecommendation:
     population: str
     url: str | None
     note: str | None
+    considerations: str | None = None
 
 
 @dataclass
@@ -366,6 +367,7 @@ def _recommendation(f: JsonFields) -> PgxRecommendation:
         population=f.str("population", required=False) or "",
         url=url if url and _URL.match(url) else None,
         note=f.str("note", required=False),
+        considerations=f.str("considerations", required=False),
     )
 
 

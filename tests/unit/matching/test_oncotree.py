@@ -1,4 +1,4 @@
-"""Disease context: the embedded OncoTree subset."""
+"""Disease context: the embedded OncoTree (complete release plus project groupings)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ REQUIRED = [
     "THME",
     "THPA",
     "CHOL",
-    "GBM",
     "AML",
     "CML",
     "ALL",
@@ -34,7 +33,23 @@ REQUIRED = [
     "SM",
     "SOLID",
     "TISSUE",
+    # beyond the former 90-code subset
+    "PAST",
+    "LGGNOS",
+    "GB",
+    "IMT",
+    "ALCL",
+    "LGSOC",
+    "DFSP",
 ]
+
+
+def test_complete_release_is_embedded() -> None:
+    tree = load_oncotree()
+    origins = [n.origin for n in tree.nodes.values()]
+    assert origins.count("project") == 3  # SOLID, OV, ALL
+    assert len(tree.nodes) == 898 + 3  # OncoTree 2025_10_03 has 898 codes
+    assert all(tree.lineage(code)[-1] == "TISSUE" for code in tree.nodes)
 
 
 @pytest.mark.parametrize("code", REQUIRED)
@@ -61,6 +76,16 @@ def test_lower_case_is_accepted() -> None:
         ("NSCLC", "COAD", False),
         ("ALL", "BLLBCRABL1", True),
         ("CML", "CML", True),
+        ("SOLID", "PAST", True),
+        ("ENCG", "LGGNOS", True),
+        ("SOLID", "CUP", True),
+        ("SOLID", "BLL", False),
+        ("OV", "HGSOC", True),
+        ("OV", "HGSFT", True),
+        ("OV", "PSEC", True),
+        ("OV", "OGCT", False),
+        ("COADREAD", "LUAD", False),
+        ("THYROID", "THME", True),
     ],
 )
 def test_hierarchy(evidence: str, tumour: str, covered: bool) -> None:
@@ -74,3 +99,16 @@ def test_unknown_code_suggests_nearest() -> None:
     assert "unknown tumour type 'LAUD'" in message
     assert "LUAD" in message.split("nearest codes:")[1]
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("retired", "current"), [("GBM", "GB"), ("MM", "PCM"), ("gbm", "GB")])
+def test_retired_codes_resolve_to_their_successor(retired: str, current: str) -> None:
+    tree = load_oncotree()
+    assert tree.resolve(retired).code == current
+    assert tree.canonical(retired.upper()) == current
+
+
+def test_unknown_code_suggests_nearest_in_full_tree() -> None:
+    with pytest.raises(UsageError) as err:
+        load_oncotree().resolve("PASTT")
+    assert "PAST" in str(err.value).split("nearest codes:")[1]

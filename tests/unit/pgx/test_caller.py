@@ -93,7 +93,12 @@ def test_cyp2c19_intermediate_clopidogrel(tmp_path: Path) -> None:
     result = gene_result(tmp_path, ("CYP2C19",), "CYP2C19", overrides=gts)
     acs = rec(result, "clopidogrel", "ACS and/or PCI")
     assert acs["strength"] == "Strong"
-    assert "prasugrel or ticagrelor" in acs["text"]
+    assert acs["text"] == (
+        "Avoid standard dose (75 mg) clopidogrel if possible. Use prasugrel or ticagrelor at "
+        "standard dose if no contraindication."
+    )
+    populations = {r["population"] for r in result["recommendations"] if r["drug"] == "clopidogrel"}
+    assert populations == {"ACS and/or PCI", "neurovascular indication"}  # non-ACS: no CPIC rec
     assert acs["source"] == (
         "CPIC Guideline for CYP2C19 Genotype and Clopidogrel Therapy: 2022 Update (2022)"
     )
@@ -107,9 +112,25 @@ def test_cyp2c19_intermediate_clopidogrel(tmp_path: Path) -> None:
 def test_cyp2c19_poor_metabolizer_avoids_clopidogrel(tmp_path: Path) -> None:
     gts = {CYP2C19_RS3758581: "1/1", CYP2C19_RS12769205: "1/1", CYP2C19_RS4244285: "1/1"}
     result = gene_result(tmp_path, ("CYP2C19",), "CYP2C19", overrides=gts)
-    assert "avoid standard-dose clopidogrel" in rec(result, "clopidogrel", "ACS and/or PCI")["text"]
-    assert rec(result, "citalopram")["strength"] == "Strong"
-    assert "20 mg/day" in rec(result, "citalopram")["text"]
+    avoid = "Avoid clopidogrel if possible. Use prasugrel or ticagrelor at standard dose if no "
+    acs = rec(result, "clopidogrel", "ACS and/or PCI")
+    assert (acs["strength"], acs["text"]) == ("Strong", avoid + "contraindication.")
+    other = rec(result, "clopidogrel", "non-ACS, non-PCI cardiovascular indication")
+    assert (other["strength"], other["text"]) == ("Moderate", avoid + "contraindication.")
+    neuro = rec(result, "clopidogrel", "neurovascular indication")
+    assert neuro["text"].startswith("Avoid clopidogrel if possible. Consider an alternative P2Y12")
+    assert (
+        "Prasugrel is contraindicated in patients with a history of stroke"
+        in (neuro["considerations"])
+    )
+    citalopram = rec(result, "citalopram")
+    assert citalopram["strength"] == "Strong"
+    assert citalopram["considerations"].startswith(
+        "Per the FDA warning, citalopram 20 mg/day is the maximum recommended dose"
+    )
+    assert citalopram["url"] == (
+        "https://cpicpgx.org/guidelines/cpic-guideline-for-ssri-and-snri-antidepressants/"
+    )
 
 
 def test_dpyd_2a_heterozygous_half_dose(tmp_path: Path) -> None:
@@ -125,7 +146,7 @@ def test_dpyd_2a_heterozygous_half_dose(tmp_path: Path) -> None:
     for drug in ("fluorouracil", "capecitabine"):
         recommendation = rec(result, drug)
         assert recommendation["strength"] == "Strong"
-        assert "50% of the standard dose" in recommendation["text"]
+        assert recommendation["text"].startswith("Reduce starting dose by 50% followed by")
 
 
 def test_dpyd_c2846_homozygous(tmp_path: Path) -> None:
@@ -135,7 +156,7 @@ def test_dpyd_c2846_homozygous(tmp_path: Path) -> None:
     assert result["phenotype"] == "Intermediate Metabolizer"
     assert result["variants_found"][0]["zygosity"] == "homozygous"
     assert (
-        "c.2846A>T carriers may need more than a 50% reduction"
+        "Patients with the c.2846A>T/c.2846A>T genotype may require >50% reduction"
         in rec(result, "fluorouracil")["text"]
     )
 
@@ -146,6 +167,39 @@ def test_dpyd_hapb3_is_one_allele_of_half_activity(tmp_path: Path) -> None:
     assert result["diplotype"] == "c.1129-5923C>G, c.1236G>A (HapB3)/Reference"
     assert result["activity_score"] == 1.5
     assert rec(result, "capecitabine")["strength"] == "Moderate"
+
+
+def test_dpyd_hapb3_by_its_exonic_tag_on_exome_data(tmp_path: Path) -> None:
+    # exome: the deep-intronic c.1129-5923C>G is absent from the VCF, c.1236G>A is heterozygous
+    result = gene_result(
+        tmp_path,
+        ("DPYD",),
+        "DPYD",
+        overrides={DPYD_HAPB3[0]: "0/1"},
+        skip=[DPYD_HAPB3[1]],
+    )
+    assert result["status"] == "partial"
+    assert result["diplotype"] == "c.1129-5923C>G, c.1236G>A (HapB3)/Reference"
+    assert result["activity_score"] == 1.5
+    assert result["phenotype"] == "Intermediate Metabolizer"
+    assert result["unmatched_positions"] == []
+    assert result["proxy"]["proxy"] == "rs56038477 (c.1236G>A)"
+    assert result["proxy"]["proxy_for"] == "rs75017182"
+    assert any("assessed on its tag c.1236G>A (rs56038477)" in n for n in result["notes"])
+    assert [m["rsid"] for m in result["missing_positions"]] == ["rs75017182"]
+    assert [(v["rsid"], v["allele"], v["activity_value"]) for v in result["variants_found"]] == [
+        ("rs56038477", "c.1129-5923C>G, c.1236G>A (HapB3)", 0.5)
+    ]
+    assert rec(result, "fluorouracil")["phenotype"] == "Intermediate Metabolizer"
+
+
+def test_dpyd_exome_without_the_tag_keeps_the_intronic_allele_open(tmp_path: Path) -> None:
+    result = gene_result(tmp_path, ("DPYD",), "DPYD", skip=[DPYD_HAPB3[1]])
+    assert result["activity_score"] == 2.0
+    assert result["status"] == "partial"
+    assert result["proxy"]["proxy"] == "rs56038477 (c.1236G>A)"
+    # c.1129-5923C>G without c.1236G>A is its own allele and stays possible
+    assert any("would lower it: c.1129-5923C>G (0.5)" in n for n in result["notes"])
 
 
 def test_dpyd_two_lowest_of_three_variants(tmp_path: Path) -> None:
@@ -167,7 +221,7 @@ def test_tpmt_3a_unphased(tmp_path: Path) -> None:
     alternatives = {a["diplotype"]: a["phenotype"] for a in result["alternative_diplotypes"]}
     assert alternatives == {"*3B/*3C": "Poor Metabolizer"}
     assert rec(result, "mercaptopurine")["strength"] == "Strong"
-    assert "30-80%" in rec(result, "azathioprine")["text"]
+    assert "(30%-80% of normal dose)" in rec(result, "azathioprine")["text"]
     assert rec(result, "thioguanine")["strength"] == "Moderate"
 
 
@@ -345,3 +399,18 @@ def test_cyp2d6_never_ultrarapid(tmp_path: Path) -> None:
     result = gene_result(tmp_path, ("CYP2D6",), "CYP2D6", overrides=_het_for("CYP2D6", "*2"))
     assert result["diplotype"] == "*1/*2"
     assert result["phenotype"] == "Normal Metabolizer"
+
+
+def test_cyp2d6_normal_codeine_and_tramadol_rows_say_ultrarapid_is_not_excluded(
+    tmp_path: Path,
+) -> None:
+    result = gene_result(tmp_path, ("CYP2D6",), "CYP2D6")
+    assert result["phenotype"] == "Normal Metabolizer"
+    for drug in ("codeine", "tramadol"):
+        note = rec(result, drug)["note"]
+        assert note.startswith("CYP2D6 copy number was not assessed, so an ultrarapid metabolizer")
+        assert f"CPIC recommends avoiding {drug}" in note
+    assert "note" not in rec(result, "tamoxifen")  # ultrarapid and normal rows agree
+
+    poor = gene_result(tmp_path, ("CYP2D6",), "CYP2D6", overrides=_het_for("CYP2D6", "*4"))
+    assert "note" not in rec(poor, "codeine")  # an intermediate call is not "normal"

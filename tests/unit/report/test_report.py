@@ -14,8 +14,10 @@ import pytest
 from actionable import __version__
 from actionable.cli import main
 from actionable.formats.findings import load_findings
+from actionable.pgx.caller import DPYD_HAPB3_INTRONIC, DPYD_HAPB3_TAG
 from actionable.report.model import citation_link, findings_doc
 from actionable.report.summary import therapies_by_tier
+from tests.support.pgx_vcfs import write_vcf
 from tests.support.report_fixtures import (
     DATE,
     FIXTURES,
@@ -290,6 +292,31 @@ def test_citations_link_only_to_http_sources() -> None:
     assert citation_link("https://example.org/label.pdf").url == "https://example.org/label.pdf"
     for text in ("javascript:alert(1)", "data:text/html,x", "FDA label", "vbscript:x"):
         assert citation_link(text).url is None
+
+
+def test_pgx_caveats_reach_the_report(tmp_path: Path) -> None:
+    # exome-like VCF: DPYD c.1236G>A heterozygous, the HapB3 intronic site absent; CYP2D6 *1/*1
+    vcf = write_vcf(
+        tmp_path / "exome.vcf",
+        genes=("DPYD", "CYP2D6"),
+        overrides={DPYD_HAPB3_TAG: "0/1"},
+        skip=[DPYD_HAPB3_INTRONIC],
+    )
+    assert (
+        main(["pgx", "--vcf", str(vcf), "--genome", "GRCh38", "--out", str(tmp_path / "pgx")]) == 0
+    )
+    out = tmp_path / "r.html"
+    pgx_json = tmp_path / "pgx" / "pgx.json"
+    args = ["--findings", str(FIXTURES / "findings.json"), "--pgx", str(pgx_json)]
+    assert main(["report", *args, "--out", str(out)]) == 0
+    pgx = section(out.read_text(), "pgx")
+    dpyd = pgx[pgx.index('">DPYD</td>') :]
+    assert "(activity score 1.5)" in dpyd[:2000]
+    assert "assessed on its tag c.1236G&gt;A (rs56038477)" in dpyd[:4000]
+    cyp2d6 = pgx[pgx.index('">CYP2D6</td>') : pgx.index('">DPYD</td>')]
+    for drug in ("codeine", "tramadol"):
+        row = cyp2d6[cyp2d6.index(f'<td class="drug">{drug}') :]
+        assert "an ultrarapid metabolizer (a CYP2D6 gene duplication) cannot" in row[:1500]
 
 
 def test_report_without_pgx_or_qc_says_so(tmp_path: Path) -> None:

@@ -1,3 +1,0 @@
-"""actionable: from annotated variants to evidence-tiered therapies."""
-
-__version__ = "0.1.0"

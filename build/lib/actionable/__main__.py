@@ -1,3 +1,0 @@
-from actionable.cli import main
-
-raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""Subcommands of the `actionable` CLI, one module each."""
