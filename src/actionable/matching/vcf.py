@@ -6,8 +6,8 @@
 * multi-allelic records are split into one call per ALT allele;
 * contigs with or without `chr`;
 * multi-sample files: the tumour column is chosen with `--sample` (or recognised by name);
-  its genotype decides whether an ALT is present, and its VAF comes from FORMAT AF, AD (or
-  AD+RD), Strelka tier counts or VarScan FREQ.
+  its genotype decides whether an ALT is present; its VAF and depth come from whichever
+  caller's fields the record has (`actionable.matching.allele_fraction`).
 
 Only records that can matter are parsed in full: the position is near a knowledge-base
 coordinate, or the annotation mentions a knowledge-base gene. Everything else costs a few
@@ -20,7 +20,6 @@ import bisect
 import contextlib
 import ctypes
 import gzip
-import math
 import re
 import zlib
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from actionable.errors import FormatError, InputFileError, UsageError
+from actionable.matching.allele_fraction import allele_fraction
 from actionable.matching.hgvs import ProteinChange, normalise_cdna, parse_protein
 from actionable.matching.knowledge import KnowledgeBase, normalise_chrom
 
@@ -552,17 +552,6 @@ def _protein_from_csq(
 # ----------------------------------------------------------------------------- reader
 
 
-def _first_float(values: Any) -> float | None:
-    try:
-        f = float(values)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-_INT_MISSING = -2147483648
-
-
 class VcfReader:
     """Opens a VCF/BCF, checks it, and yields candidate calls for matching."""
 
@@ -728,7 +717,7 @@ class VcfReader:
         for ai, alt in enumerate(alts):
             if not _SIMPLE_ALLELE.match(alt) or not _SIMPLE_ALLELE.match(ref):
                 continue
-            vaf, depth = self._vaf(v, fmt, ai, len(alts), alt) if si is not None else (None, None)
+            vaf, depth = allele_fraction(v, si, ai, len(alts))
             if gt_alleles is not None:
                 called = [a for a in gt_alleles if a >= 0]
                 if called and (ai + 1) not in called:
@@ -753,45 +742,3 @@ class VcfReader:
                 depth=depth,
                 annotations=annotations,
             )
-
-    def _vaf(
-        self, v: Any, fmt: list[str], ai: int, n_alts: int, alt: str
-    ) -> tuple[float | None, int | None]:
-        si = self.sample_index
-        assert si is not None
-        depth: int | None = None
-        if "DP" in fmt:
-            with contextlib.suppress(Exception):
-                d = int(v.format("DP")[si][0])
-                depth = d if d >= 0 else None
-        if "AF" in fmt:
-            with contextlib.suppress(Exception):
-                row = v.format("AF")[si]
-                if len(row) >= n_alts:
-                    f = _first_float(row[ai])
-                    if f is not None:
-                        return round(f, 4), depth
-        if "AD" in fmt:
-            with contextlib.suppress(Exception):
-                row = [int(x) for x in v.format("AD")[si]]
-                if len(row) == n_alts + 1 and all(x >= 0 for x in row):
-                    total = sum(row)
-                    if total > 0:
-                        return round(row[ai + 1] / total, 4), depth if depth is not None else total
-                elif len(row) == 1 and row[0] >= 0 and "RD" in fmt and n_alts == 1:
-                    rd = int(v.format("RD")[si][0])
-                    if rd >= 0 and rd + row[0] > 0:
-                        return round(row[0] / (rd + row[0]), 4), depth
-        if n_alts == 1 and len(alt) == 1 and all(f"{b}U" in fmt for b in "ACGT"):
-            with contextlib.suppress(Exception):
-                counts = {b: int(v.format(f"{b}U")[si][0]) for b in "ACGT"}
-                total = sum(c for c in counts.values() if c > 0)
-                if total > 0 and alt.upper() in counts:
-                    return round(max(counts[alt.upper()], 0) / total, 4), depth
-        if "FREQ" in fmt and n_alts == 1:
-            with contextlib.suppress(Exception):
-                text = str(v.format("FREQ")[si]).strip("%")
-                f = _first_float(text)
-                if f is not None:
-                    return round(f / 100.0, 4), depth
-        return None, depth
