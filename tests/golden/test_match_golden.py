@@ -2,8 +2,8 @@
 
 Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
 sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
-[gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`, or
-`expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
+[gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`,
+`expect_genome_check`, or `expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
 findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed
 change.
 """
@@ -100,6 +100,11 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     jsonschema.validate(doc, _schema())
     assert doc["tumor_type"] == spec["tumor_type"]
     assert doc["genome"] == spec["genome"]
+    if "expect_genome_check" in spec:
+        assert doc["genome_check"] == spec["expect_genome_check"]
+    warnings = [line for line in captured.err.splitlines() if "warning: " in line]
+    silent_doubt = doc["genome_check"] == "unverified" and doc["genome"] != "none"
+    assert len(warnings) == (1 if silent_doubt else 0), captured.err
 
     rows = {
         (f["gene"], e["therapy"], e["direction"], e["tier"])

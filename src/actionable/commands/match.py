@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,10 @@ def run_match(
     raws: list[RawFinding] = []
     for call in reader.calls(kb, stats, all_indels=ref is not None):
         raws.extend(matcher.match(call))
+    genome_status = reader.genome_check.finish()
+    warning = reader.genome_check.warning()
+    if warning is not None:
+        print(f"actionable match: warning: {warning}", file=sys.stderr)
     raws.extend(match_fusions(kb, fusion_calls))
     raws.extend(match_copy_number(kb, cnas))
     raws.extend(match_signatures(kb, msi, tmb))
@@ -190,6 +195,7 @@ def run_match(
         sample=sample or reader.sample or _stem(vcf_path),
         tumour=tumour,
         genome=genome,
+        genome_check=genome_status,
         inputs={
             "vcf": vcf_path.name,
             "fusions": fusions_path.name if fusions_path is not None else None,

@@ -29,16 +29,13 @@ from typing import Any
 
 from actionable.errors import FormatError, InputFileError, UsageError
 from actionable.matching.allele_fraction import allele_fraction
+from actionable.matching.genome_check import GenomeCheck, header_assemblies, header_contigs
 from actionable.matching.hgvs import ProteinChange, normalise_cdna, parse_protein
 from actionable.matching.knowledge import KnowledgeBase, normalise_chrom
-
-#: chr1 lengths: a header that declares one of these tells the build.
-_CHR1_LENGTH = {"GRCh37": 249250621, "GRCh38": 248956422}
 
 _SIMPLE_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
 _TUMOUR_NAME = re.compile(r"tumou?r|somatic", re.IGNORECASE)
 _FORMAT_RE = re.compile(r"Format:\s*'?([^'\"]+)'?", re.IGNORECASE)
-_CONTIG_RE = re.compile(r"^##contig=<ID=([^,>]+)(?:,.*?length=(\d+))?", re.MULTILINE)
 
 #: snpEff / legacy effect names → Sequence Ontology terms used by the matcher.
 _CONSEQUENCE_ALIASES = {
@@ -578,7 +575,9 @@ class VcfReader:
         self.samples: list[str] = list(self._vcf.samples)
         self.sample, self.sample_index = self._choose_sample(sample)
         raw = self._vcf.raw_header
-        self._check_build(raw)
+        self.genome_check = GenomeCheck(path, genome)
+        self.genome_check.contigs(header_contigs(raw))
+        self.genome_check.assembly(header_assemblies(raw))
         self.parser = self._annotation_parser()
 
     # -- header ---------------------------------------------------------------------
@@ -606,18 +605,6 @@ class VcfReader:
             "choose the tumour column with --sample NAME"
         )
 
-    def _check_build(self, raw_header: str) -> None:
-        for m in _CONTIG_RE.finditer(raw_header):
-            name, length = m.group(1), m.group(2)
-            if length is None or normalise_chrom(name) != "1":
-                continue
-            for build, expected in _CHR1_LENGTH.items():
-                if int(length) == expected and build != self.genome:
-                    raise UsageError(
-                        f"{self.path}: contig {name} has length {length}, which is {build}, "
-                        f"but --genome {self.genome} was given"
-                    )
-
     def _annotation_parser(self) -> AnnotationParser | None:
         for name in ("ANN", "CSQ", "EFF"):
             try:
@@ -643,6 +630,7 @@ class VcfReader:
         parser = self.parser
         field_name = parser.field if parser is not None else None
         chrom_cache: dict[str, list[int] | None] = {}
+        check = self.genome_check
         bisect_left = bisect.bisect_left
         stats.sample = self.sample
         stats.samples = self.samples
@@ -667,6 +655,8 @@ class VcfReader:
                         ) from None
                     n += 1
                     chrom = record.CHROM
+                    if not check.decided:
+                        check.record(kb, chrom, record.POS, record.REF)
                     plist = chrom_cache.get(chrom, 0)
                     if plist == 0:
                         plist = positions.get(normalise_chrom(chrom))
