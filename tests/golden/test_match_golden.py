@@ -1,11 +1,11 @@
 """Golden-file cases for `actionable match` (tests/golden/cases/<name>/).
 
-Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
-sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
+Each case folder holds its inputs, a `case.yaml` (description, `vcf` or `maf`, genome, tumour
+type, optional sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
 [gene, therapy, direction, tier], `must_exclude` therapies, `expect_no_findings`,
-`expect_genome_check`, or `expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
-findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite `expected.json` after a reviewed
-change.
+`expect_genome_check`, or `expect_exit`/`expect_error` for bad input) and `expected.json`, a
+stable projection of findings.json. Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite
+`expected.json` after a reviewed change.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ def _case_dirs() -> list[Path]:
 
 
 def _argv(case_dir: Path, spec: dict[str, Any], out: Path) -> list[str]:
+    variants = "maf" if "maf" in spec else "vcf"
     argv = [
         "match",
-        "--vcf",
-        str(case_dir / spec["vcf"]),
+        f"--{variants}",
+        str(case_dir / spec[variants]),
         "--tumor-type",
         spec["tumor_type"],
         "--genome",

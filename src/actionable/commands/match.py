@@ -5,8 +5,9 @@ Contract v1:
     actionable match --vcf FILE [--fusions TSV] [--cna TSV] [--tmb FLOAT] [--msi MSI-H|MSS]
                      --tumor-type ONCOTREE_CODE --genome GRCh38|GRCh37 [--sample NAME] --out DIR
 
-writes DIR/findings.json and DIR/findings.tsv; exit 0 on success, 2 on bad input with one
-line naming the problem. `run_match` is the same as a function (the workflow calls it).
+(extension: `--maf FILE` instead of `--vcf FILE`) writes DIR/findings.json and
+DIR/findings.tsv; exit 0 on success, 2 on bad input with one line naming the problem.
+`run_match` is the same as a function (the workflow calls it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from actionable.matching.cascade import (
 from actionable.matching.fasta import Reference
 from actionable.matching.findings import Context, build_document, build_findings
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
+from actionable.matching.maf import MafReader
 from actionable.matching.vcf import ReadStats, VcfReader
 
 _GENOME_ALIASES = {
@@ -55,7 +57,11 @@ def register(subparsers: Any) -> None:
             "findings.json and findings.tsv with AMP/ASCO/CAP tiers. Research use only."
         ),
     )
-    parser.add_argument("--vcf", required=True, type=Path, help="VCF, bgzipped VCF or BCF")
+    variants = parser.add_mutually_exclusive_group(required=True)
+    variants.add_argument("--vcf", type=Path, help="VCF, bgzipped VCF or BCF")
+    variants.add_argument(
+        "--maf", type=Path, help="MAF (TCGA/GDC, cBioPortal, vcf2maf), plain or gzipped"
+    )
     parser.add_argument("--fusions", type=Path, help="fusions TSV (columns gene5p, gene3p, ...)")
     parser.add_argument("--cna", type=Path, help="copy-number TSV (columns gene, call, ...)")
     parser.add_argument("--tmb", metavar="FLOAT", help="tumour mutational burden, mut/Mb")
@@ -75,13 +81,17 @@ def register(subparsers: Any) -> None:
         help="genome build ('none' for other coordinates, e.g. a synthetic panel: "
         "annotation-based matching only)",
     )
-    parser.add_argument("--sample", help="VCF sample column of the tumour (multi-sample VCFs)")
+    parser.add_argument(
+        "--sample",
+        help="tumour sample: VCF column (multi-sample VCFs) or MAF Tumor_Sample_Barcode",
+    )
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument(
         "--reference",
         type=Path,
         metavar="FASTA",
-        help="indexed FASTA of the genome build, to left-align indels before matching",
+        help="indexed FASTA of the genome build: left-align indels before matching; give "
+        "a MAF's indels their VCF anchor base",
     )
     parser.add_argument(
         "--include-filtered",
@@ -126,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     run_match(
         args.vcf,
         args.out,
+        maf=args.maf,
         genome=args.genome,
         tumour_type=args.tumor_type,
         sample=args.sample,
@@ -140,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_match(
-    vcf: str | os.PathLike[str],
+    vcf: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
     genome: str,
     tumour_type: str,
@@ -152,10 +163,12 @@ def run_match(
     reference: str | os.PathLike[str] | None = None,
     include_filtered: bool = False,
     signatures: str | os.PathLike[str] | None = None,
+    maf: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
-    The arguments are those of `actionable match`; `None` leaves an input out. `tmb` is in
+    The arguments are those of `actionable match`; `None` leaves an input out. Exactly one
+    of `vcf` and `maf` is the variant input. `tmb` is in
     mutations per megabase, `msi` one of MSI-H, MSI-L, MSS. `signatures` (the workflow's
     signatures JSON, `actionable.formats.signatures`) gives the TMB and MSI it could
     establish instead. Returns the findings document. Bad input raises an `ActionableError`
@@ -165,7 +178,10 @@ def run_match(
         if tmb is not None or msi is not None:
             raise UsageError("give TMB/MSI values or a signatures file, not both")
         tmb, msi = established_signatures(signatures)
-    vcf_path = Path(vcf)
+    source = vcf if vcf is not None else maf
+    if source is None or (vcf is not None and maf is not None):
+        raise UsageError("give the variants as exactly one of --vcf and --maf")
+    variants_path = Path(source)
     fusions_path = Path(fusions) if fusions is not None else None
     cna_path = Path(cna) if cna is not None else None
     kb = load_knowledge_base()
@@ -177,7 +193,11 @@ def run_match(
     cnas = read_cna(cna_path) if cna_path is not None else []
     ref = Reference(Path(reference), genome) if reference is not None else None
 
-    reader = VcfReader(vcf_path, genome, sample=sample, include_filtered=include_filtered)
+    reader: VcfReader | MafReader
+    if maf is not None:
+        reader = MafReader(variants_path, genome, sample, include_filtered, ref)
+    else:
+        reader = VcfReader(variants_path, genome, sample=sample, include_filtered=include_filtered)
     matcher = VariantMatcher(kb, genome, ref.left_align if ref is not None else None)
     stats = ReadStats()
     raws: list[RawFinding] = []
@@ -192,12 +212,13 @@ def run_match(
     raws.extend(match_signatures(kb, msi, tmb))
 
     ctx = Context(
-        sample=sample or reader.sample or _stem(vcf_path),
+        sample=sample or reader.sample or _stem(variants_path),
         tumour=tumour,
         genome=genome,
         genome_check=genome_status,
         inputs={
-            "vcf": vcf_path.name,
+            "vcf": variants_path.name if maf is None else None,
+            **({"maf": variants_path.name} if maf is not None else {}),
             "fusions": fusions_path.name if fusions_path is not None else None,
             "cna": cna_path.name if cna_path is not None else None,
             "tmb": tmb,
@@ -234,7 +255,7 @@ def established_signatures(path: str | os.PathLike[str]) -> tuple[str | None, st
 
 def _stem(path: Path) -> str:
     name = path.name
-    for suffix in (".gz", ".bgz", ".vcf", ".bcf"):
+    for suffix in (".gz", ".bgz", ".vcf", ".bcf", ".maf", ".tsv"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return name or "sample"

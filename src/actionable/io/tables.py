@@ -1,13 +1,15 @@
-"""Small strict reader for the tab-separated inputs (fusions, CNA)."""
+"""Small strict reader for the tab-separated inputs (fusions, CNA, MAF), plain or gzipped."""
 
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from actionable.errors import FormatError, InputFileError
+from actionable.io.text import open_text
 
 _MISSING = ("", ".", "NA", "NaN", "nan", "-")
 
@@ -75,11 +77,13 @@ def read_table(
     if not path.is_file():
         raise InputFileError(f"{source}: not a regular file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_text(path) as handle:
+            text = handle.read()
     except UnicodeDecodeError:
         raise FormatError(f"{source}: not a UTF-8 text {what}") from None
-    except OSError as exc:
-        raise InputFileError(f"{source}: cannot read ({exc.strerror})") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputFileError(f"{source}: cannot read ({reason})") from None
     header: list[str] | None = None
     rows: list[Row] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
