@@ -35,7 +35,7 @@ from actionable.matching.fasta import Reference
 from actionable.matching.findings import Context, build_document, build_findings
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
 from actionable.matching.maf import MafReader
-from actionable.matching.vcf import ReadStats, VcfReader
+from actionable.matching.vcf import BurdenTally, ReadStats, VcfReader
 
 _GENOME_ALIASES = {
     "grch38": "GRCh38",
@@ -65,6 +65,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--fusions", type=Path, help="fusions TSV (columns gene5p, gene3p, ...)")
     parser.add_argument("--cna", type=Path, help="copy-number TSV (columns gene, call, ...)")
     parser.add_argument("--tmb", metavar="FLOAT", help="tumour mutational burden, mut/Mb")
+    parser.add_argument(
+        "--tmb-from-vcf",
+        action="store_true",
+        help="count TMB in the annotated somatic VCF (or the MAF): PASS protein-changing "
+        "variants with VAF >= 5%% per --callable-mb",
+    )
+    parser.add_argument(
+        "--callable-mb",
+        metavar="FLOAT",
+        help="megabases of coding sequence the VCF's calls cover (the panel or exome size)",
+    )
     parser.add_argument("--msi", metavar="MSI-H|MSS", help="microsatellite status")
     parser.add_argument(
         "--tumor-type",
@@ -132,6 +143,30 @@ def parse_tmb(value: float | str | None) -> float | None:
     return tmb
 
 
+def parse_callable_mb(value: float | str | None) -> float:
+    try:
+        megabases = float(value) if value is not None else math.nan
+    except ValueError:
+        megabases = math.nan
+    if not (megabases > 0 and math.isfinite(megabases)):
+        raise UsageError(f"--callable-mb {value!r} must be a positive number of megabases")
+    return megabases
+
+
+def burden_tally(
+    from_vcf: bool, callable_mb: float | str | None, tmb: float | None
+) -> BurdenTally | None:
+    """The TMB counter `--tmb-from-vcf` asks for, after checking the options around it."""
+    if not from_vcf:
+        if callable_mb is not None:
+            raise UsageError("--callable-mb is only used with --tmb-from-vcf")
+        return None
+    if tmb is not None:
+        raise UsageError("give --tmb or --tmb-from-vcf, not both")
+    parse_callable_mb(callable_mb)
+    return BurdenTally()
+
+
 def run(args: argparse.Namespace) -> int:
     run_match(
         args.vcf,
@@ -144,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
         cna=args.cna,
         tmb=args.tmb,
         msi=args.msi,
+        tmb_from_vcf=args.tmb_from_vcf,
+        callable_mb=args.callable_mb,
         reference=args.reference,
         include_filtered=args.include_filtered,
     )
@@ -164,15 +201,17 @@ def run_match(
     include_filtered: bool = False,
     signatures: str | os.PathLike[str] | None = None,
     maf: str | os.PathLike[str] | None = None,
+    tmb_from_vcf: bool = False,
+    callable_mb: float | str | None = None,
 ) -> dict[str, Any]:
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
     The arguments are those of `actionable match`; `None` leaves an input out. Exactly one
-    of `vcf` and `maf` is the variant input. `tmb` is in
-    mutations per megabase, `msi` one of MSI-H, MSI-L, MSS. `signatures` (the workflow's
-    signatures JSON, `actionable.formats.signatures`) gives the TMB and MSI it could
-    establish instead. Returns the findings document. Bad input raises an `ActionableError`
-    subclass naming the problem.
+    of `vcf` and `maf` is the variant input. `tmb` is in mutations per megabase, `msi` one
+    of MSI-H, MSI-L, MSS. `signatures` (the workflow's signatures JSON,
+    `actionable.formats.signatures`) gives the TMB and MSI it could establish instead;
+    `tmb_from_vcf` counts TMB in the variant input per `callable_mb`. Returns the findings
+    document. Bad input raises an `ActionableError` subclass naming the problem.
     """
     if signatures is not None:
         if tmb is not None or msi is not None:
@@ -189,6 +228,7 @@ def run_match(
     genome = parse_genome(genome)
     msi = parse_msi(msi)
     tmb = parse_tmb(tmb)
+    tally = burden_tally(tmb_from_vcf, callable_mb, tmb)
     fusion_calls = read_fusions(fusions_path) if fusions_path is not None else []
     cnas = read_cna(cna_path) if cna_path is not None else []
     ref = Reference(Path(reference), genome) if reference is not None else None
@@ -201,8 +241,13 @@ def run_match(
     matcher = VariantMatcher(kb, genome, ref.left_align if ref is not None else None)
     stats = ReadStats()
     raws: list[RawFinding] = []
-    for call in reader.calls(kb, stats, all_indels=ref is not None):
+    for call in reader.calls(kb, stats, all_indels=ref is not None, tally=tally):
         raws.extend(matcher.match(call))
+    tmb_inputs: dict[str, Any] = {}
+    if tally is not None:
+        megabases = parse_callable_mb(callable_mb)
+        tmb = tally.per_megabase(megabases)
+        tmb_inputs = {"callable_mb": megabases, "tmb_method": tally.method(megabases)}
     genome_status = reader.genome_check.finish()
     warning = reader.genome_check.warning()
     if warning is not None:
@@ -226,6 +271,7 @@ def run_match(
             "vcf_annotation": stats.annotation,
             "include_filtered": bool(include_filtered),
             "left_aligned": ref is not None,
+            **tmb_inputs,
         },
         stats={
             "records": stats.records,

@@ -32,7 +32,7 @@ from actionable.io.tables import Row, read_table
 from actionable.matching.fasta import Reference
 from actionable.matching.genome_check import GenomeCheck
 from actionable.matching.knowledge import KnowledgeBase, normalise_chrom
-from actionable.matching.vcf import AnnotationParser, ReadStats, VariantCall
+from actionable.matching.vcf import AnnotationParser, BurdenTally, ReadStats, VariantCall
 
 REQUIRED: tuple[str, ...] = (
     "Chromosome",
@@ -220,10 +220,14 @@ class MafReader:
         return barcodes[0] if barcodes else None
 
     def calls(
-        self, kb: KnowledgeBase, stats: ReadStats, all_indels: bool = False
+        self,
+        kb: KnowledgeBase,
+        stats: ReadStats,
+        all_indels: bool = False,
+        tally: BurdenTally | None = None,
     ) -> Iterator[VariantCall]:
         """The chosen sample's variants that can matter (a knowledge-base gene or position;
-        every indel with `all_indels`)."""
+        every indel with `all_indels`); with `tally` its PASS rows count towards TMB."""
         stats.sample, stats.samples, stats.annotation = self.sample, self.samples, "MAF"
         genes = kb.genes
         for row in self._table.rows:
@@ -235,6 +239,9 @@ class MafReader:
             stats.records += 1
             if variant is None:
                 continue
+            flt = row.values.get("FILTER", "").strip() or "PASS"
+            if tally is not None and flt in ("PASS", "."):
+                tally.observe(_PARSER.consequences(_csq_entry(row), "", "", 1, 0), _vaf(row)[0])
             gene = _first(row, CSQ_COLUMNS["SYMBOL"])
             known = kb.lookup(
                 self.genome, normalise_chrom(variant.chrom), *to_vcf(variant, None, "")
@@ -243,7 +250,6 @@ class MafReader:
             if not (gene in genes or known or (all_indels and indel)):
                 continue
             stats.candidates += 1
-            flt = row.values.get("FILTER", "").strip() or "PASS"
             if flt not in ("PASS", ".") and not self.include_filtered:
                 stats.filtered_out += 1
                 continue

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actionable.calling.signatures import NONSYNONYMOUS
 from actionable.errors import FormatError, InputFileError, UsageError
 from actionable.matching.allele_fraction import allele_fraction
 from actionable.matching.genome_check import GenomeCheck, header_assemblies, header_contigs
@@ -144,6 +145,32 @@ class ReadStats:
     sample: str | None = None
     annotation: str | None = None
     samples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BurdenTally:
+    """TMB from the VCF itself: PASS variants (flagged SOMATIC when the header defines that
+    flag) whose consequence changes the protein (`NONSYNONYMOUS`) with a tumour VAF of at
+    least `min_vaf` (unknown VAF counts)."""
+
+    min_vaf: float = 0.05
+    counted: int = 0
+
+    def observe(self, consequences: frozenset[str], vaf: float | None) -> None:
+        if consequences & NONSYNONYMOUS and (vaf is None or vaf >= self.min_vaf):
+            self.counted += 1
+
+    def per_megabase(self, callable_mb: float) -> float:
+        return round(self.counted / callable_mb, 2)
+
+    def method(self, callable_mb: float) -> str:
+        return (
+            f"{self.counted} PASS (SOMATIC-flagged where the caller flags) variants of the input "
+            "with a protein-changing consequence "
+            "(missense, stop gained/lost, start lost, frameshift, in-frame insertion/deletion, "
+            f"protein altering) and tumour VAF >= {self.min_vaf:g} or unknown, per "
+            f"{callable_mb:g} callable Mb (--callable-mb)"
+        )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -422,6 +449,28 @@ class AnnotationParser:
                 return True
         return False
 
+    def consequences(
+        self, value: str, alt: str, vep_alt: str, n_alts: int, alt_index: int
+    ) -> frozenset[str]:
+        """Sequence Ontology terms of every entry for this ALT allele, any gene."""
+        terms: set[str] = set()
+        for entry in value.split(","):
+            if self.field == "EFF":
+                if "(" not in entry:
+                    continue
+                effect, inner = entry.split("(", 1)
+                gt = self._get(inner.split("|"), self.ix["gt"])
+                if n_alts > 1 and gt.isdigit() and int(gt) != alt_index + 1:
+                    continue
+            else:
+                parts = entry.split("|")
+                allele = self._get(parts, self.ix["allele"])
+                if n_alts > 1 and allele and allele not in (alt, vep_alt):
+                    continue
+                effect = self._get(parts, self.ix["effect"])
+            terms.update(_canon_terms(effect))
+        return frozenset(terms)
+
     def parse(
         self, value: str, alt: str, vep_alt: str, n_alts: int, alt_index: int, genes: frozenset[str]
     ) -> list[Annotation]:
@@ -579,6 +628,7 @@ class VcfReader:
         self.genome_check.contigs(header_contigs(raw))
         self.genome_check.assembly(header_assemblies(raw))
         self.parser = self._annotation_parser()
+        self._somatic_flag = "##INFO=<ID=SOMATIC," in raw
 
     # -- header ---------------------------------------------------------------------
 
@@ -618,13 +668,23 @@ class VcfReader:
     # -- records --------------------------------------------------------------------
 
     def calls(
-        self, kb: KnowledgeBase, stats: ReadStats, all_indels: bool = False
+        self,
+        kb: KnowledgeBase,
+        stats: ReadStats,
+        all_indels: bool = False,
+        tally: BurdenTally | None = None,
     ) -> Iterator[VariantCall]:
         """Yield calls worth matching: near a KB coordinate or annotated with a KB gene.
 
         With `all_indels` (used when indels are left-aligned against a reference, which can
         move them far from where the VCF put them) every indel record is a candidate too.
+        With `tally`, every record is also counted towards TMB.
         """
+        if tally is not None and self.parser is None:
+            raise FormatError(
+                f"{self.path}: no snpEff ANN/EFF or VEP CSQ annotation; --tmb-from-vcf needs "
+                "the consequence of every variant (annotate the VCF first)"
+            )
         positions = kb.positions(self.genome)
         genes = kb.genes
         parser = self.parser
@@ -675,6 +735,8 @@ class VcfReader:
                             and parser.mentions(ann_value, genes)
                         ):
                             hit = True
+                    if tally is not None:
+                        self._tally(record, ann_value, tally)
                     if not hit and all_indels:
                         ref_len = len(record.REF)
                         hit = any(len(a) != ref_len for a in record.ALT)
@@ -689,17 +751,15 @@ class VcfReader:
             finally:
                 stats.records = n
 
-    def _split(
-        self, record: Any, ann_value: object, genes: frozenset[str], flt: str | None
-    ) -> Iterator[VariantCall]:
-        v = record  # a cyvcf2.Variant (the library ships no type information)
+    def _carried(self, v: Any) -> Iterator[tuple[int, str, float | None, int | None, str | None]]:
+        """(index, ALT, VAF, depth, GT) of each simple ALT allele the chosen sample carries
+        (every ALT of a sites-only file); `v` is a cyvcf2.Variant."""
         ref: str = v.REF
         alts: list[str] = list(v.ALT)
         si = self.sample_index
-        fmt: list[str] = list(v.FORMAT or []) if si is not None else []
         gt_alleles: list[int] | None = None
         gt_text: str | None = None
-        if si is not None and "GT" in fmt:
+        if si is not None and "GT" in (v.FORMAT or []):
             gt = v.genotypes[si]
             gt_alleles = [a for a in gt[:-1]]
             sep = "|" if gt[-1] else "/"
@@ -714,17 +774,25 @@ class VcfReader:
                     continue
                 if not called and not (vaf is not None and vaf > 0):
                     continue
+            yield ai, alt, vaf, depth, gt_text
+
+    def _split(
+        self, record: Any, ann_value: object, genes: frozenset[str], flt: str | None
+    ) -> Iterator[VariantCall]:
+        v = record  # a cyvcf2.Variant (the library ships no type information)
+        alts: list[str] = list(v.ALT)
+        for ai, alt, vaf, depth, gt_text in self._carried(v):
             annotations: tuple[Annotation, ...] = ()
             if self.parser is not None and isinstance(ann_value, str):
                 annotations = tuple(
                     self.parser.parse(
-                        ann_value, alt, vep_allele(ref, alts, alt), len(alts), ai, genes
+                        ann_value, alt, vep_allele(v.REF, alts, alt), len(alts), ai, genes
                     )
                 )
             yield VariantCall(
                 chrom=v.CHROM,
                 pos=v.POS,
-                ref=ref,
+                ref=v.REF,
                 alt=alt,
                 filter=flt or "PASS",
                 genotype=gt_text,
@@ -732,3 +800,16 @@ class VcfReader:
                 depth=depth,
                 annotations=annotations,
             )
+
+    def _tally(self, v: Any, ann_value: object, tally: BurdenTally) -> None:
+        """Count the record's carried ALT alleles towards TMB (PASS records only)."""
+        if v.FILTER not in (None, "PASS") or self.parser is None or not isinstance(ann_value, str):
+            return
+        if self._somatic_flag and not v.INFO.get("SOMATIC"):
+            return  # VarScan and Strelka flag their somatic calls; the others are germline
+        alts: list[str] = list(v.ALT)
+        for ai, alt, vaf, _, _ in self._carried(v):
+            terms = self.parser.consequences(
+                ann_value, alt, vep_allele(v.REF, alts, alt), len(alts), ai
+            )
+            tally.observe(terms, vaf)
