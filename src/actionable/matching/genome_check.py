@@ -123,7 +123,7 @@ class GenomeCheck:
             self.status = VERIFIED
             self.reason = f"{len(supporting)} contig lengths of {self.genome}"
 
-    def assembly(self, lines: Iterable[str]) -> None:
+    def assembly(self, lines: Iterable[str], label: str = "the header names") -> None:
         """Step 2: a header line (or NCBI_Build value) that names one build."""
         if self.decided:
             return
@@ -131,10 +131,10 @@ class GenomeCheck:
             build = names_build(line)
             if build == self.genome:
                 self.status = VERIFIED
-                self.reason = f"header names {build}: {line[:80]}"
+                self.reason = f"{label} {line[:80]!r}"
                 return
             if build is not None:
-                raise self._mismatch(f"the header names {line[:80]!r}", build)
+                raise self._mismatch(f"{label} {line[:80]!r}", build)
 
     def record(self, kb: KnowledgeBase, chrom: str, pos: int, ref: str) -> None:
         """Step 3: one record's first REF base at knowledge-base positions of each build."""

@@ -201,7 +201,9 @@ class MafReader:
         self.sample = self._choose_sample(sample, barcodes)
         self.genome_check = GenomeCheck(path, genome)
         builds = sorted({r.values.get("NCBI_Build", "").strip() for r in self._table.rows} - {""})
-        self.genome_check.assembly(f"NCBI_Build={'GRCh' + b if b.isdigit() else b}" for b in builds)
+        self.genome_check.assembly(
+            ("GRCh" + b if b.isdigit() else b for b in builds), "column NCBI_Build says"
+        )
 
     def _choose_sample(self, wanted: str | None, barcodes: list[str]) -> str | None:
         listed = ", ".join(barcodes[:8]) + (", ..." if len(barcodes) > 8 else "")

@@ -236,3 +236,11 @@ def test_maf_and_its_vcf_give_the_same_findings(
     assert therapies(maf_doc) == therapies(vcf_doc)
     assert ("PIK3CA", "alpelisib + fulvestrant", "sensitivity", "I-A") in therapies(maf_doc)
     assert maf_doc["inputs"]["maf"] == "test.maf" and maf_doc["inputs"]["vcf"] is None
+
+
+def test_ncbi_build_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    maf = VCF2MAF / "test.maf"
+    argv = ["match", "--maf", str(maf), "--tumor-type", "BRCA", "--genome", "GRCh38"]
+    assert main([*argv, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "column NCBI_Build says 'GRCh37', which is GRCh37, but --genome GRCh38" in err
