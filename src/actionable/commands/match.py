@@ -163,8 +163,7 @@ def burden_tally(
         return None
     if tmb is not None:
         raise UsageError("give --tmb or --tmb-from-vcf, not both")
-    parse_callable_mb(callable_mb)
-    return BurdenTally()
+    return BurdenTally(parse_callable_mb(callable_mb))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -245,9 +244,8 @@ def run_match(
         raws.extend(matcher.match(call))
     tmb_inputs: dict[str, Any] = {}
     if tally is not None:
-        megabases = parse_callable_mb(callable_mb)
-        tmb = tally.per_megabase(megabases)
-        tmb_inputs = {"callable_mb": megabases, "tmb_method": tally.method(megabases)}
+        tmb = tally.per_megabase()
+        tmb_inputs = {"callable_mb": tally.callable_mb, "tmb_method": tally.method()}
     genome_status = reader.genome_check.finish()
     warning = reader.genome_check.warning()
     if warning is not None:

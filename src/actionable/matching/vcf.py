@@ -151,8 +151,9 @@ class ReadStats:
 class BurdenTally:
     """TMB from the VCF itself: PASS variants (flagged SOMATIC when the header defines that
     flag) whose consequence changes the protein (`NONSYNONYMOUS`) with a tumour VAF of at
-    least `min_vaf` (unknown VAF counts)."""
+    least `min_vaf` (unknown VAF counts), per `callable_mb` megabases."""
 
+    callable_mb: float
     min_vaf: float = 0.05
     counted: int = 0
 
@@ -160,16 +161,15 @@ class BurdenTally:
         if consequences & NONSYNONYMOUS and (vaf is None or vaf >= self.min_vaf):
             self.counted += 1
 
-    def per_megabase(self, callable_mb: float) -> float:
-        return round(self.counted / callable_mb, 2)
+    def per_megabase(self) -> float:
+        return round(self.counted / self.callable_mb, 2)
 
-    def method(self, callable_mb: float) -> str:
+    def method(self) -> str:
         return (
             f"{self.counted} PASS (SOMATIC-flagged where the caller flags) variants of the input "
-            "with a protein-changing consequence "
-            "(missense, stop gained/lost, start lost, frameshift, in-frame insertion/deletion, "
-            f"protein altering) and tumour VAF >= {self.min_vaf:g} or unknown, per "
-            f"{callable_mb:g} callable Mb (--callable-mb)"
+            "with a protein-changing consequence (missense, stop gained/lost, start lost, "
+            "frameshift, in-frame insertion/deletion, protein altering) and tumour VAF >= "
+            f"{self.min_vaf:g} or unknown, per {self.callable_mb:g} callable Mb (--callable-mb)"
         )
 
 
