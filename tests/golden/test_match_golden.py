@@ -1,12 +1,13 @@
 """Golden-file cases for `actionable match` (tests/golden/cases/<name>/).
 
-Each case folder holds its inputs, a `case.yaml` (description, genome, tumour type, optional
-sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
+Each case folder holds its inputs, a `case.yaml` (description, `vcf` or `maf`, genome, tumour
+type, optional sample/fusions/cna/tmb/msi/args, and the intent: `must_include` rows
 [gene, therapy, direction, tier], `must_exclude` therapies, `must_exclude_rows`
 [gene, therapy, direction] (in any tier), `must_state` [gene, therapy, field, text] (the
 field of every such evidence item for this tumour type contains the text, in findings.json
 and findings.tsv), `must_alterations` (finding alterations), `must_copy_number` [gene, copy
-number], `must_note` [gene, text in the reason], `expect_no_findings`, or
+number], `must_note` [gene, text in the reason], `expect_no_findings`,
+`expect_genome_check`, or
 `expect_exit`/`expect_error` for bad input) and `expected.json`, a stable projection of
 findings.json (with its notes, when there are any). Set ACTIONABLE_UPDATE_GOLDEN=1 to rewrite
 `expected.json` after a reviewed change.
@@ -40,10 +41,11 @@ def _case_dirs() -> list[Path]:
 
 
 def _argv(case_dir: Path, spec: dict[str, Any], out: Path) -> list[str]:
+    variants = "maf" if "maf" in spec else "vcf"
     argv = [
         "match",
-        "--vcf",
-        str(case_dir / spec["vcf"]),
+        f"--{variants}",
+        str(case_dir / spec[variants]),
         "--tumor-type",
         spec["tumor_type"],
         "--genome",
@@ -108,6 +110,11 @@ def test_case(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     jsonschema.validate(doc, _schema())
     assert doc["tumor_type"] == spec["tumor_type"]
     assert doc["genome"] == spec["genome"]
+    if "expect_genome_check" in spec:
+        assert doc["genome_check"] == spec["expect_genome_check"]
+    warnings = [line for line in captured.err.splitlines() if "warning: " in line]
+    silent_doubt = doc["genome_check"] == "unverified" and doc["genome"] != "none"
+    assert len(warnings) == (1 if silent_doubt else 0), captured.err
 
     rows = {
         (f["gene"], e["therapy"], e["direction"], e["tier"])

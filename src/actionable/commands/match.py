@@ -8,7 +8,8 @@ Contract v1:
 writes DIR/findings.json and DIR/findings.tsv; exit 0 on success, 2 on bad input with one
 line naming the problem. `run_match` is the same as a function (the workflow calls it).
 
-v1-compatible extensions: `--fusions`/`--cna` also read other callers' tables (told apart by
+v1-compatible extensions: `--maf FILE` instead of `--vcf FILE`; `--tmb-from-vcf
+--callable-mb X`; `--fusions`/`--cna` also read other callers' tables (told apart by
 the header; `actionable.formats.fusions`, `actionable.formats.cna`); segments are mapped to
 genes with `--amplification-cn`, `--deletion-cn`, `--ploidy`, `--purity` and, for a file of
 several samples, `--cna-sample`.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,8 @@ from actionable.matching.cascade import (
 from actionable.matching.fasta import Reference
 from actionable.matching.findings import Context, build_document, build_findings, build_notes
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
-from actionable.matching.vcf import ReadStats, VcfReader
+from actionable.matching.maf import MafReader
+from actionable.matching.vcf import BurdenTally, ReadStats, VcfReader
 
 _GENOME_ALIASES = {
     "grch38": "GRCh38",
@@ -60,7 +63,11 @@ def register(subparsers: Any) -> None:
             "findings.json and findings.tsv with AMP/ASCO/CAP tiers. Research use only."
         ),
     )
-    parser.add_argument("--vcf", required=True, type=Path, help="VCF, bgzipped VCF or BCF")
+    variants = parser.add_mutually_exclusive_group(required=True)
+    variants.add_argument("--vcf", type=Path, help="VCF, bgzipped VCF or BCF")
+    variants.add_argument(
+        "--maf", type=Path, help="MAF (TCGA/GDC, cBioPortal, vcf2maf), plain or gzipped"
+    )
     parser.add_argument(
         "--fusions",
         type=Path,
@@ -89,6 +96,17 @@ def register(subparsers: Any) -> None:
             flag, type=float, default=default, metavar="X", help=f"{meaning} (default {default:g})"
         )
     parser.add_argument("--tmb", metavar="FLOAT", help="tumour mutational burden, mut/Mb")
+    parser.add_argument(
+        "--tmb-from-vcf",
+        action="store_true",
+        help="count TMB in the annotated somatic VCF (or the MAF): PASS protein-changing "
+        "variants with VAF >= 5%% per --callable-mb",
+    )
+    parser.add_argument(
+        "--callable-mb",
+        metavar="FLOAT",
+        help="megabases of coding sequence the VCF's calls cover (the panel or exome size)",
+    )
     parser.add_argument("--msi", metavar="MSI-H|MSS", help="microsatellite status")
     parser.add_argument(
         "--tumor-type",
@@ -105,13 +123,17 @@ def register(subparsers: Any) -> None:
         help="genome build ('none' for other coordinates, e.g. a synthetic panel: "
         "annotation-based matching only)",
     )
-    parser.add_argument("--sample", help="VCF sample column of the tumour (multi-sample VCFs)")
+    parser.add_argument(
+        "--sample",
+        help="tumour sample: VCF column (multi-sample VCFs) or MAF Tumor_Sample_Barcode",
+    )
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument(
         "--reference",
         type=Path,
         metavar="FASTA",
-        help="indexed FASTA of the genome build, to left-align indels before matching",
+        help="indexed FASTA of the genome build: left-align indels before matching; give "
+        "a MAF's indels their VCF anchor base",
     )
     parser.add_argument(
         "--include-filtered",
@@ -152,10 +174,34 @@ def parse_tmb(value: float | str | None) -> float | None:
     return tmb
 
 
+def parse_callable_mb(value: float | str | None) -> float:
+    try:
+        megabases = float(value) if value is not None else math.nan
+    except ValueError:
+        megabases = math.nan
+    if not (megabases > 0 and math.isfinite(megabases)):
+        raise UsageError(f"--callable-mb {value!r} must be a positive number of megabases")
+    return megabases
+
+
+def burden_tally(
+    from_vcf: bool, callable_mb: float | str | None, tmb: float | None
+) -> BurdenTally | None:
+    """The TMB counter `--tmb-from-vcf` asks for, after checking the options around it."""
+    if not from_vcf:
+        if callable_mb is not None:
+            raise UsageError("--callable-mb is only used with --tmb-from-vcf")
+        return None
+    if tmb is not None:
+        raise UsageError("give --tmb or --tmb-from-vcf, not both")
+    return BurdenTally(parse_callable_mb(callable_mb))
+
+
 def run(args: argparse.Namespace) -> int:
     run_match(
         args.vcf,
         args.out,
+        maf=args.maf,
         genome=args.genome,
         tumour_type=args.tumor_type,
         sample=args.sample,
@@ -167,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
         ),
         tmb=args.tmb,
         msi=args.msi,
+        tmb_from_vcf=args.tmb_from_vcf,
+        callable_mb=args.callable_mb,
         reference=args.reference,
         include_filtered=args.include_filtered,
     )
@@ -174,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_match(
-    vcf: str | os.PathLike[str],
+    vcf: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
     genome: str,
     tumour_type: str,
@@ -188,21 +236,28 @@ def run_match(
     reference: str | os.PathLike[str] | None = None,
     include_filtered: bool = False,
     signatures: str | os.PathLike[str] | None = None,
+    maf: str | os.PathLike[str] | None = None,
+    tmb_from_vcf: bool = False,
+    callable_mb: float | str | None = None,
 ) -> dict[str, Any]:
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
-    The arguments are those of `actionable match`; `None` leaves an input out. `tmb` is in
-    mutations per megabase, `msi` one of MSI-H, MSI-L, MSS; `cnv_settings` holds the
-    thresholds, ploidy and purity applied to copy-number segments (default `CnvSettings()`).
-    `signatures` (the workflow's signatures JSON, `actionable.formats.signatures`) gives the
-    TMB and MSI it could establish instead. Returns the findings document. Bad input raises
-    an `ActionableError` subclass naming the problem.
+    The arguments are those of `actionable match`; `None` leaves an input out. Exactly one
+    of `vcf` and `maf` is the variant input. `tmb` is in mutations per megabase, `msi` one
+    of MSI-H, MSI-L, MSS; `cnv_settings` holds the thresholds, ploidy and purity applied to
+    copy-number segments (default `CnvSettings()`). `signatures` (the workflow's signatures JSON,
+    `actionable.formats.signatures`) gives the TMB and MSI it could establish instead;
+    `tmb_from_vcf` counts TMB in the variant input per `callable_mb`. Returns the findings
+    document. Bad input raises an `ActionableError` subclass naming the problem.
     """
     if signatures is not None:
         if tmb is not None or msi is not None:
             raise UsageError("give TMB/MSI values or a signatures file, not both")
         tmb, msi = established_signatures(signatures)
-    vcf_path = Path(vcf)
+    source = vcf if vcf is not None else maf
+    if source is None or (vcf is not None and maf is not None):
+        raise UsageError("give the variants as exactly one of --vcf and --maf")
+    variants_path = Path(source)
     fusions_path = Path(fusions) if fusions is not None else None
     cna_path = Path(cna) if cna is not None else None
     kb = load_knowledge_base()
@@ -210,6 +265,7 @@ def run_match(
     genome = parse_genome(genome)
     msi = parse_msi(msi)
     tmb = parse_tmb(tmb)
+    tally = burden_tally(tmb_from_vcf, callable_mb, tmb)
     fusion_calls = read_fusions(fusions_path) if fusions_path is not None else []
     cnas = (
         gene_calls(cna_path, genome, cna_sample, cnv_settings or CnvSettings())
@@ -218,12 +274,24 @@ def run_match(
     )
     ref = Reference(Path(reference), genome) if reference is not None else None
 
-    reader = VcfReader(vcf_path, genome, sample=sample, include_filtered=include_filtered)
+    reader: VcfReader | MafReader
+    if maf is not None:
+        reader = MafReader(variants_path, genome, sample, include_filtered, ref)
+    else:
+        reader = VcfReader(variants_path, genome, sample=sample, include_filtered=include_filtered)
     matcher = VariantMatcher(kb, genome, ref.left_align if ref is not None else None)
     stats = ReadStats()
     raws: list[RawFinding] = []
-    for call in reader.calls(kb, stats, all_indels=ref is not None):
+    for call in reader.calls(kb, stats, all_indels=ref is not None, tally=tally):
         raws.extend(matcher.match(call))
+    tmb_inputs: dict[str, Any] = {}
+    if tally is not None:
+        tmb = tally.per_megabase()
+        tmb_inputs = {"callable_mb": tally.callable_mb, "tmb_method": tally.method()}
+    genome_status = reader.genome_check.finish()
+    warning = reader.genome_check.warning()
+    if warning is not None:
+        print(f"actionable match: warning: {warning}", file=sys.stderr)
     notes: list[Note] = []
     for found, unmatched in (match_fusions(kb, fusion_calls), match_copy_number(kb, cnas)):
         raws.extend(found)
@@ -231,11 +299,13 @@ def run_match(
     raws.extend(match_signatures(kb, msi, tmb))
 
     ctx = Context(
-        sample=sample or reader.sample or _stem(vcf_path),
+        sample=sample or reader.sample or _stem(variants_path),
         tumour=tumour,
         genome=genome,
+        genome_check=genome_status,
         inputs={
-            "vcf": vcf_path.name,
+            "vcf": variants_path.name if maf is None else None,
+            **({"maf": variants_path.name} if maf is not None else {}),
             "fusions": fusions_path.name if fusions_path is not None else None,
             "cna": cna_path.name if cna_path is not None else None,
             "tmb": tmb,
@@ -243,6 +313,7 @@ def run_match(
             "vcf_annotation": stats.annotation,
             "include_filtered": bool(include_filtered),
             "left_aligned": ref is not None,
+            **tmb_inputs,
         },
         stats={
             "records": stats.records,
@@ -287,7 +358,7 @@ def established_signatures(path: str | os.PathLike[str]) -> tuple[str | None, st
 
 def _stem(path: Path) -> str:
     name = path.name
-    for suffix in (".gz", ".bgz", ".vcf", ".bcf"):
+    for suffix in (".gz", ".bgz", ".vcf", ".bcf", ".maf", ".tsv"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     return name or "sample"

@@ -1,14 +1,17 @@
-"""Small strict reader for the tab-separated inputs (fusions, copy number) and their dialects."""
+"""Small strict reader for the tab-separated inputs (fusions, copy number, MAF) and their
+dialects, plain or gzipped."""
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 from actionable.errors import FormatError, InputFileError
+from actionable.io.text import open_text
 
 _MISSING = ("", ".", "NA", "NaN", "nan", "-")
 
@@ -74,11 +77,13 @@ def read_text(path: Path, what: str) -> str:
     if not path.is_file():
         raise InputFileError(f"{source}: not a regular file")
     try:
-        return path.read_text(encoding="utf-8")
+        with open_text(path) as handle:
+            return handle.read()
     except UnicodeDecodeError:
         raise FormatError(f"{source}: not a UTF-8 text {what}") from None
-    except OSError as exc:
-        raise InputFileError(f"{source}: cannot read ({exc.strerror})") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputFileError(f"{source}: cannot read ({reason})") from None
 
 
 def read_table(

@@ -1,4 +1,5 @@
-"""Optional reference FASTA: left-align indels before matching (`--reference`)."""
+"""Optional reference FASTA (`--reference`): left-align indels before matching, anchor a
+MAF's indels."""
 
 from __future__ import annotations
 
@@ -34,10 +35,14 @@ class Reference:
 
     def base(self, chrom: str, pos: int) -> str | None:
         """Upper-case base at 1-based `pos`, or None if unknown."""
+        return self.sequence(chrom, pos, 1) or None
+
+    def sequence(self, chrom: str, pos: int, length: int) -> str:
+        """Upper-case bases from 1-based `pos`; '' when the stretch is not wholly inside."""
         contig = self._contig(chrom)
-        if contig is None or pos < 1 or pos > self._lengths[contig]:
-            return None
-        return self._fasta.fetch(contig, pos - 1, pos).upper()
+        if contig is None or pos < 1 or pos + length - 1 > self._lengths[contig]:
+            return ""
+        return self._fasta.fetch(contig, pos - 1, pos - 1 + length).upper()
 
     def left_align(self, chrom: str, pos: int, ref: str, alt: str) -> tuple[int, str, str]:
         """Shift a minimal (one side empty) indel to its left-most equivalent position."""

@@ -26,6 +26,7 @@ class Context:
     sample: str
     tumour: TumourType
     genome: str
+    genome_check: str
     inputs: dict[str, Any]
     stats: dict[str, Any]
 
@@ -187,6 +188,7 @@ def build_document(
         "tumor_type": ctx.tumour.code,
         "tumor_type_name": ctx.tumour.name,
         "genome": ctx.genome,
+        "genome_check": ctx.genome_check,
         "knowledge_base": {"version": kb.version, "sources": list(kb.sources)},
         "actionable_version": __version__,
         "inputs": ctx.inputs,

@@ -185,6 +185,14 @@ class KnowledgeBase:
                 found[id(kv)] = kv
         return list(found.values())
 
+    def reference_bases(self, build: str) -> dict[tuple[str, int], str]:
+        """(chrom, pos) -> the reference base there, for every known variant with a REF."""
+        return {
+            (a.chrom, a.pos): a.ref[0].upper()
+            for a in (kv.alleles[build] for kv in self.variants)
+            if a.ref
+        }
+
     def positions(self, build: str) -> dict[str, list[int]]:
         """chrom -> sorted positions of known variants (all minimal forms) for prefiltering."""
         return self._positions.get(build, {})

@@ -6,8 +6,8 @@
 * multi-allelic records are split into one call per ALT allele;
 * contigs with or without `chr`;
 * multi-sample files: the tumour column is chosen with `--sample` (or recognised by name);
-  its genotype decides whether an ALT is present, and its VAF comes from FORMAT AF, AD (or
-  AD+RD), Strelka tier counts or VarScan FREQ.
+  its genotype decides whether an ALT is present; its VAF and depth come from whichever
+  caller's fields the record has (`actionable.matching.allele_fraction`).
 
 Only records that can matter are parsed in full: the position is near a knowledge-base
 coordinate, or the annotation mentions a knowledge-base gene. Everything else costs a few
@@ -20,7 +20,6 @@ import bisect
 import contextlib
 import ctypes
 import gzip
-import math
 import re
 import zlib
 from collections.abc import Iterator
@@ -28,17 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actionable.calling.signatures import NONSYNONYMOUS
 from actionable.errors import FormatError, InputFileError, UsageError
+from actionable.matching.allele_fraction import allele_fraction
+from actionable.matching.genome_check import GenomeCheck, header_assemblies, header_contigs
 from actionable.matching.hgvs import ProteinChange, normalise_cdna, parse_protein
 from actionable.matching.knowledge import KnowledgeBase, normalise_chrom
-
-#: chr1 lengths: a header that declares one of these tells the build.
-_CHR1_LENGTH = {"GRCh37": 249250621, "GRCh38": 248956422}
 
 _SIMPLE_ALLELE = re.compile(r"^[ACGTNacgtn]+$")
 _TUMOUR_NAME = re.compile(r"tumou?r|somatic", re.IGNORECASE)
 _FORMAT_RE = re.compile(r"Format:\s*'?([^'\"]+)'?", re.IGNORECASE)
-_CONTIG_RE = re.compile(r"^##contig=<ID=([^,>]+)(?:,.*?length=(\d+))?", re.MULTILINE)
 
 #: snpEff / legacy effect names → Sequence Ontology terms used by the matcher.
 _CONSEQUENCE_ALIASES = {
@@ -147,6 +145,32 @@ class ReadStats:
     sample: str | None = None
     annotation: str | None = None
     samples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BurdenTally:
+    """TMB from the VCF itself: PASS variants (flagged SOMATIC when the header defines that
+    flag) whose consequence changes the protein (`NONSYNONYMOUS`) with a tumour VAF of at
+    least `min_vaf` (unknown VAF counts), per `callable_mb` megabases."""
+
+    callable_mb: float
+    min_vaf: float = 0.05
+    counted: int = 0
+
+    def observe(self, consequences: frozenset[str], vaf: float | None) -> None:
+        if consequences & NONSYNONYMOUS and (vaf is None or vaf >= self.min_vaf):
+            self.counted += 1
+
+    def per_megabase(self) -> float:
+        return round(self.counted / self.callable_mb, 2)
+
+    def method(self) -> str:
+        return (
+            f"{self.counted} PASS (SOMATIC-flagged where the caller flags) variants of the input "
+            "with a protein-changing consequence (missense, stop gained/lost, start lost, "
+            "frameshift, in-frame insertion/deletion, protein altering) and tumour VAF >= "
+            f"{self.min_vaf:g} or unknown, per {self.callable_mb:g} callable Mb (--callable-mb)"
+        )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -425,6 +449,28 @@ class AnnotationParser:
                 return True
         return False
 
+    def consequences(
+        self, value: str, alt: str, vep_alt: str, n_alts: int, alt_index: int
+    ) -> frozenset[str]:
+        """Sequence Ontology terms of every entry for this ALT allele, any gene."""
+        terms: set[str] = set()
+        for entry in value.split(","):
+            if self.field == "EFF":
+                if "(" not in entry:
+                    continue
+                effect, inner = entry.split("(", 1)
+                gt = self._get(inner.split("|"), self.ix["gt"])
+                if n_alts > 1 and gt.isdigit() and int(gt) != alt_index + 1:
+                    continue
+            else:
+                parts = entry.split("|")
+                allele = self._get(parts, self.ix["allele"])
+                if n_alts > 1 and allele and allele not in (alt, vep_alt):
+                    continue
+                effect = self._get(parts, self.ix["effect"])
+            terms.update(_canon_terms(effect))
+        return frozenset(terms)
+
     def parse(
         self, value: str, alt: str, vep_alt: str, n_alts: int, alt_index: int, genes: frozenset[str]
     ) -> list[Annotation]:
@@ -552,17 +598,6 @@ def _protein_from_csq(
 # ----------------------------------------------------------------------------- reader
 
 
-def _first_float(values: Any) -> float | None:
-    try:
-        f = float(values)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-_INT_MISSING = -2147483648
-
-
 class VcfReader:
     """Opens a VCF/BCF, checks it, and yields candidate calls for matching."""
 
@@ -589,8 +624,11 @@ class VcfReader:
         self.samples: list[str] = list(self._vcf.samples)
         self.sample, self.sample_index = self._choose_sample(sample)
         raw = self._vcf.raw_header
-        self._check_build(raw)
+        self.genome_check = GenomeCheck(path, genome)
+        self.genome_check.contigs(header_contigs(raw))
+        self.genome_check.assembly(header_assemblies(raw))
         self.parser = self._annotation_parser()
+        self._somatic_flag = "##INFO=<ID=SOMATIC," in raw
 
     # -- header ---------------------------------------------------------------------
 
@@ -617,18 +655,6 @@ class VcfReader:
             "choose the tumour column with --sample NAME"
         )
 
-    def _check_build(self, raw_header: str) -> None:
-        for m in _CONTIG_RE.finditer(raw_header):
-            name, length = m.group(1), m.group(2)
-            if length is None or normalise_chrom(name) != "1":
-                continue
-            for build, expected in _CHR1_LENGTH.items():
-                if int(length) == expected and build != self.genome:
-                    raise UsageError(
-                        f"{self.path}: contig {name} has length {length}, which is {build}, "
-                        f"but --genome {self.genome} was given"
-                    )
-
     def _annotation_parser(self) -> AnnotationParser | None:
         for name in ("ANN", "CSQ", "EFF"):
             try:
@@ -642,18 +668,29 @@ class VcfReader:
     # -- records --------------------------------------------------------------------
 
     def calls(
-        self, kb: KnowledgeBase, stats: ReadStats, all_indels: bool = False
+        self,
+        kb: KnowledgeBase,
+        stats: ReadStats,
+        all_indels: bool = False,
+        tally: BurdenTally | None = None,
     ) -> Iterator[VariantCall]:
         """Yield calls worth matching: near a KB coordinate or annotated with a KB gene.
 
         With `all_indels` (used when indels are left-aligned against a reference, which can
         move them far from where the VCF put them) every indel record is a candidate too.
+        With `tally`, every record is also counted towards TMB.
         """
+        if tally is not None and self.parser is None:
+            raise FormatError(
+                f"{self.path}: no snpEff ANN/EFF or VEP CSQ annotation; --tmb-from-vcf needs "
+                "the consequence of every variant (annotate the VCF first)"
+            )
         positions = kb.positions(self.genome)
         genes = kb.genes
         parser = self.parser
         field_name = parser.field if parser is not None else None
         chrom_cache: dict[str, list[int] | None] = {}
+        check = self.genome_check
         bisect_left = bisect.bisect_left
         stats.sample = self.sample
         stats.samples = self.samples
@@ -678,6 +715,8 @@ class VcfReader:
                         ) from None
                     n += 1
                     chrom = record.CHROM
+                    if not check.decided:
+                        check.record(kb, chrom, record.POS, record.REF)
                     plist = chrom_cache.get(chrom, 0)
                     if plist == 0:
                         plist = positions.get(normalise_chrom(chrom))
@@ -696,6 +735,8 @@ class VcfReader:
                             and parser.mentions(ann_value, genes)
                         ):
                             hit = True
+                    if tally is not None:
+                        self._tally(record, ann_value, tally)
                     if not hit and all_indels:
                         ref_len = len(record.REF)
                         hit = any(len(a) != ref_len for a in record.ALT)
@@ -710,17 +751,15 @@ class VcfReader:
             finally:
                 stats.records = n
 
-    def _split(
-        self, record: Any, ann_value: object, genes: frozenset[str], flt: str | None
-    ) -> Iterator[VariantCall]:
-        v = record  # a cyvcf2.Variant (the library ships no type information)
+    def _carried(self, v: Any) -> Iterator[tuple[int, str, float | None, int | None, str | None]]:
+        """(index, ALT, VAF, depth, GT) of each simple ALT allele the chosen sample carries
+        (every ALT of a sites-only file); `v` is a cyvcf2.Variant."""
         ref: str = v.REF
         alts: list[str] = list(v.ALT)
         si = self.sample_index
-        fmt: list[str] = list(v.FORMAT or []) if si is not None else []
         gt_alleles: list[int] | None = None
         gt_text: str | None = None
-        if si is not None and "GT" in fmt:
+        if si is not None and "GT" in (v.FORMAT or []):
             gt = v.genotypes[si]
             gt_alleles = [a for a in gt[:-1]]
             sep = "|" if gt[-1] else "/"
@@ -728,24 +767,32 @@ class VcfReader:
         for ai, alt in enumerate(alts):
             if not _SIMPLE_ALLELE.match(alt) or not _SIMPLE_ALLELE.match(ref):
                 continue
-            vaf, depth = self._vaf(v, fmt, ai, len(alts), alt) if si is not None else (None, None)
+            vaf, depth = allele_fraction(v, si, ai, len(alts))
             if gt_alleles is not None:
                 called = [a for a in gt_alleles if a >= 0]
                 if called and (ai + 1) not in called:
                     continue
                 if not called and not (vaf is not None and vaf > 0):
                     continue
+            yield ai, alt, vaf, depth, gt_text
+
+    def _split(
+        self, record: Any, ann_value: object, genes: frozenset[str], flt: str | None
+    ) -> Iterator[VariantCall]:
+        v = record  # a cyvcf2.Variant (the library ships no type information)
+        alts: list[str] = list(v.ALT)
+        for ai, alt, vaf, depth, gt_text in self._carried(v):
             annotations: tuple[Annotation, ...] = ()
             if self.parser is not None and isinstance(ann_value, str):
                 annotations = tuple(
                     self.parser.parse(
-                        ann_value, alt, vep_allele(ref, alts, alt), len(alts), ai, genes
+                        ann_value, alt, vep_allele(v.REF, alts, alt), len(alts), ai, genes
                     )
                 )
             yield VariantCall(
                 chrom=v.CHROM,
                 pos=v.POS,
-                ref=ref,
+                ref=v.REF,
                 alt=alt,
                 filter=flt or "PASS",
                 genotype=gt_text,
@@ -754,44 +801,15 @@ class VcfReader:
                 annotations=annotations,
             )
 
-    def _vaf(
-        self, v: Any, fmt: list[str], ai: int, n_alts: int, alt: str
-    ) -> tuple[float | None, int | None]:
-        si = self.sample_index
-        assert si is not None
-        depth: int | None = None
-        if "DP" in fmt:
-            with contextlib.suppress(Exception):
-                d = int(v.format("DP")[si][0])
-                depth = d if d >= 0 else None
-        if "AF" in fmt:
-            with contextlib.suppress(Exception):
-                row = v.format("AF")[si]
-                if len(row) >= n_alts:
-                    f = _first_float(row[ai])
-                    if f is not None:
-                        return round(f, 4), depth
-        if "AD" in fmt:
-            with contextlib.suppress(Exception):
-                row = [int(x) for x in v.format("AD")[si]]
-                if len(row) == n_alts + 1 and all(x >= 0 for x in row):
-                    total = sum(row)
-                    if total > 0:
-                        return round(row[ai + 1] / total, 4), depth if depth is not None else total
-                elif len(row) == 1 and row[0] >= 0 and "RD" in fmt and n_alts == 1:
-                    rd = int(v.format("RD")[si][0])
-                    if rd >= 0 and rd + row[0] > 0:
-                        return round(row[0] / (rd + row[0]), 4), depth
-        if n_alts == 1 and len(alt) == 1 and all(f"{b}U" in fmt for b in "ACGT"):
-            with contextlib.suppress(Exception):
-                counts = {b: int(v.format(f"{b}U")[si][0]) for b in "ACGT"}
-                total = sum(c for c in counts.values() if c > 0)
-                if total > 0 and alt.upper() in counts:
-                    return round(max(counts[alt.upper()], 0) / total, 4), depth
-        if "FREQ" in fmt and n_alts == 1:
-            with contextlib.suppress(Exception):
-                text = str(v.format("FREQ")[si]).strip("%")
-                f = _first_float(text)
-                if f is not None:
-                    return round(f / 100.0, 4), depth
-        return None, depth
+    def _tally(self, v: Any, ann_value: object, tally: BurdenTally) -> None:
+        """Count the record's carried ALT alleles towards TMB (PASS records only)."""
+        if v.FILTER not in (None, "PASS") or self.parser is None or not isinstance(ann_value, str):
+            return
+        if self._somatic_flag and not v.INFO.get("SOMATIC"):
+            return  # VarScan and Strelka flag their somatic calls; the others are germline
+        alts: list[str] = list(v.ALT)
+        for ai, alt, vaf, _, _ in self._carried(v):
+            terms = self.parser.consequences(
+                ann_value, alt, vep_allele(v.REF, alts, alt), len(alts), ai
+            )
+            tally.observe(terms, vaf)

@@ -25,26 +25,13 @@ from typing import TextIO
 
 from actionable.errors import FormatError, InputFileError, UsageError
 from actionable.io.text import open_text
+from actionable.matching.genome_check import BUILD_NAMES, CONTIG_LENGTHS
 from actionable.pgx.definitions import DefinitionVariant, GeneDefinition
 
-#: chromosome lengths that tell the two human builds apart (from the assemblies' headers)
-GRCH37_LENGTHS: dict[str, int] = {
-    "1": 249250621,
-    "2": 243199373,
-    "6": 171115067,
-    "10": 135534747,
-    "13": 115169878,
-    "22": 51304566,
-}
-GRCH38_LENGTHS: dict[str, int] = {
-    "1": 248956422,
-    "2": 242193529,
-    "6": 170805979,
-    "10": 133797422,
-    "13": 114364328,
-    "22": 50818468,
-}
-_GRCH37_NAMES = re.compile(r"(?i)(?<![a-z0-9])(grch37|hg19|b37|hs37d5|human_g1k_v37)(?![a-z0-9])")
+#: chromosome lengths that tell the two human builds apart, and the names of GRCh37
+GRCH37_LENGTHS = CONTIG_LENGTHS["GRCh37"]
+GRCH38_LENGTHS = CONTIG_LENGTHS["GRCh38"]
+_GRCH37_NAMES = BUILD_NAMES["GRCh37"]
 _CONTIG = re.compile(r"^##contig=<(.*)>\s*$")
 
 

@@ -11,7 +11,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -21,6 +20,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure as MplFigure
 
 from actionable.errors import InputFileError
+from actionable.matching.allele_fraction import allele_fraction
 from actionable.report.qc import MIN_DEPTH, SampleQC
 
 MAX_GENE_BARS = 40
@@ -141,7 +141,8 @@ def coverage_bars(samples: Sequence[SampleQC], highlight: Sequence[str] = ()) ->
 
 
 def vcf_vafs(path: Path, sample: str | None = None) -> tuple[list[float], str]:
-    """Allele fractions of the PASS calls of one sample of a VCF (FORMAT AF, else AD)."""
+    """Allele fractions (first ALT) of the PASS calls of one sample of a VCF, read as
+    `actionable match` reads them (`actionable.matching.allele_fraction`)."""
     from cyvcf2 import VCF
 
     if not path.is_file():
@@ -160,33 +161,13 @@ def vcf_vafs(path: Path, sample: str | None = None) -> tuple[list[float], str]:
                 if line.startswith("##tumor_sample=") and line.split("=", 1)[1] in names:
                     index = names.index(line.split("=", 1)[1])
         chosen = names[index] if names else "INFO"
-        has_af = "AF" in {h.info().get("ID") for h in vcf.header_iter() if h.type == "FORMAT"}
         values: list[float] = []
         for record in vcf:
             if record.FILTER not in (None, "PASS", "."):
                 continue
-            vaf = _record_vaf(record, index, has_af and bool(names))
+            vaf = allele_fraction(record, index if names else None, 0, len(record.ALT))[0]
             if vaf is not None:
                 values.append(vaf)
     finally:
         vcf.close()
     return values, chosen
-
-
-def _record_vaf(record: Any, index: int, use_af: bool) -> float | None:
-    try:
-        if use_af:
-            af = record.format("AF")
-            if af is not None and af[index][0] == af[index][0]:  # not NaN
-                return float(af[index][0])
-        ad = record.format("AD")
-        if ad is not None:
-            counts = [int(x) for x in ad[index] if x >= 0]
-            if len(counts) >= 2 and sum(counts) > 0:
-                return sum(counts[1:]) / sum(counts)
-        af_info = record.INFO.get("AF")
-        if isinstance(af_info, tuple):
-            af_info = af_info[0]
-        return float(af_info) if af_info is not None else None
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
