@@ -17,11 +17,12 @@ rule fastp:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
-        extra=config["fastp"]["extra"],
+        title="{sample} {unit}",
+        extra=options(config["fastp"]["extra"]),
     shell:
-        "fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} "
-        "--detect_adapter_for_pe --thread {threads} --json {output.json} --html {output.html} "
-        "--report_title '{wildcards.sample} {wildcards.unit}' {params.extra} 2> {log}"
+        "fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
+        "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
+        "--report_title {params.title:q} {params.extra:q} 2> {log:q}"
 
 
 rule fastqc:
@@ -40,14 +41,15 @@ rule fastqc:
     resources:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
+    params:
+        name="{sample}.{unit}.{read}.fastq.gz",
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
-        'ln -s "$(readlink -f {input})" fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && '
-        "fastqc --quiet --threads {threads} --outdir fastqc_out "
-        "fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && "
-        "mv fastqc_out/*_fastqc.html {output.html} && mv fastqc_out/*_fastqc.zip {output.zip}) "
-        "> {log} 2>&1"
+        'ln -s "$(readlink -f {input:q})" fastqc_in/{params.name:q} && '
+        "fastqc --quiet --threads {threads} --outdir fastqc_out fastqc_in/{params.name:q} && "
+        "mv fastqc_out/*_fastqc.html {output.html:q} && mv fastqc_out/*_fastqc.zip {output.zip:q}) "
+        "> {log:q} 2>&1"
 
 
 rule samtools_stats:
@@ -65,7 +67,7 @@ rule samtools_stats:
         mem_mb=2000,
         runtime=lambda wildcards, attempt: 240 * attempt,
     shell:
-        "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
+        "samtools stats --reference {input.ref:q} {input.bam:q} > {output:q} 2> {log:q}"
 
 
 rule mosdepth:
@@ -90,8 +92,8 @@ rule mosdepth:
     params:
         prefix="results/qc/mosdepth/{sample}",
     shell:
-        "mosdepth --threads {threads} --no-per-base --by {input.bed} "
-        "--thresholds 1,10,20,30 --fast-mode {params.prefix} {input.bam} 2> {log}"
+        "mosdepth --threads {threads} --no-per-base --by {input.bed:q} "
+        "--thresholds 1,10,20,30 --fast-mode {params.prefix:q} {input.bam:q} 2> {log:q}"
 
 
 rule bcftools_stats:
@@ -111,8 +113,8 @@ rule bcftools_stats:
         mem_mb=1000,
         runtime=60,
     shell:
-        "bcftools stats --fasta-ref {input.ref} --apply-filters PASS {input.vcf} "
-        "> {output} 2> {log}"
+        "bcftools stats --fasta-ref {input.ref:q} --apply-filters PASS {input.vcf:q} "
+        "> {output:q} 2> {log:q}"
 
 
 rule multiqc:
@@ -136,6 +138,6 @@ rule multiqc:
         mem_mb=4000,
         runtime=60,
     shell:
-        "(printf '%s\\n' {input} > multiqc_files.txt && "
+        "(printf '%s\\n' {input:q} > multiqc_files.txt && "
         "multiqc --force --no-ansi --outdir results/qc --filename multiqc_report.html "
-        "--file-list multiqc_files.txt) > {log} 2>&1"
+        "--file-list multiqc_files.txt) > {log:q} 2>&1"
