@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 from snakemake_interface_executor_plugins.settings import DeploymentMethod
 
 # The workflow's own package (src/actionable) is importable by the workflow and its jobs.
@@ -68,6 +69,17 @@ CANCER_PATIENTS = {p.patient: p for p in cancer_patients(samples)}
 RUN_PGX = config["pgx"]["enabled"] and (
     bool(PGX_SITE_MAP) or config["reference"]["build"] == "GRCh38"
 )
+PGX_UNAVAILABLE = (
+    ""
+    if RUN_PGX or not config["pgx"]["enabled"]
+    else (
+        f"pgx.enabled is true but reference.build is {config['reference']['build']} and "
+        "pgx.site_map is empty: the star-allele positions are GRCh38 positions; set "
+        "pgx.site_map to map them onto this genome, or pgx.enabled: false"
+    )
+)
+if PGX_UNAVAILABLE and workflow.is_main_process:
+    logger.warning(f"Pharmacogenomics will not run: {PGX_UNAVAILABLE}")
 
 
 def required_tools():
@@ -169,12 +181,14 @@ def match_inputs(wildcards):
             "fusions": f"results/fusions/{name}.fusions.tsv",
             "cna": f"results/cnv/{name}.cna.tsv",
             "signatures": f"results/signatures/{name}.json",
+            "data_check": f"results/qc/data/{name}.json",
         }
     return {
         "vcf": f"results/annotated/{name}.germline.vcf.gz",
         "fusions": [],
         "cna": [],
         "signatures": [],
+        "data_check": f"results/qc/data/{name}.json",
     }
 
 
@@ -243,4 +257,5 @@ def all_outputs():
         *expand(
             "results/report/{name}.{ext}", name=match_names(), ext=["html", "fhir.json"]
         ),
+        "results/qc/data_check.tsv",
     ]

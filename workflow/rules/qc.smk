@@ -1,6 +1,30 @@
+rule check_reads:
+    input:
+        unpack(unit_fastqs),
+    output:
+        "results/qc/reads/{sample}.{unit}.json",
+    log:
+        "logs/check_reads/{sample}.{unit}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=lambda wildcards, attempt: 240 * attempt,
+    params:
+        python=PYTHON,
+        min_pairs=config["reads"]["min_pairs"],
+    shell:
+        # gzip intact, R1/R2 reads paired one to one, at least reads.min_pairs pairs
+        "{params.python:q} -m actionable.workflow.reads check --sample {wildcards.sample:q} "
+        "--unit {wildcards.unit:q} --r1 {input.r1:q} --r2 {input.r2:q} "
+        "--min-pairs {params.min_pairs:q} --out {output:q} 2> {log:q}"
+
+
 rule fastp:
     input:
         unpack(unit_fastqs),
+        counts="results/qc/reads/{sample}.{unit}.json",
     output:
         r1=temp("results/trimmed/{sample}.{unit}.R1.fastq.gz"),
         r2=temp("results/trimmed/{sample}.{unit}.R2.fastq.gz"),
@@ -19,10 +43,14 @@ rule fastp:
     params:
         title="{sample} {unit}",
         extra=options(config["fastp"]["extra"]),
+        python=PYTHON,
     shell:
-        "fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
+        # then fastp's report must count every read check_reads counted
+        "(fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
         "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
-        "--report_title {params.title:q} {params.extra:q} 2> {log:q}"
+        "--report_title {params.title:q} {params.extra:q} && {params.python:q} -m "
+        "actionable.workflow.reads fastp --counts {input.counts:q} --report {output.json:q}) "
+        "2> {log:q}"
 
 
 rule fastqc:

@@ -33,6 +33,7 @@ from actionable.matching.fasta import Reference
 from actionable.matching.findings import Context, build_document, build_findings
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
 from actionable.matching.vcf import ReadStats, VcfReader
+from actionable.workflow.data_check import findings_withheld
 
 _GENOME_ALIASES = {
     "grch38": "GRCh38",
@@ -151,13 +152,16 @@ def run_match(
     reference: str | os.PathLike[str] | None = None,
     include_filtered: bool = False,
     signatures: str | os.PathLike[str] | None = None,
+    data_check: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
     The arguments are those of `actionable match`; `None` leaves an input out. `tmb` is in
     mutations per megabase, `msi` one of MSI-H, MSI-L, MSS. `signatures` (the workflow's
     signatures JSON, `actionable.formats.signatures`) gives the TMB and MSI it could
-    establish instead. Returns the findings document. Bad input raises an `ActionableError`
+    establish instead. `data_check` (the workflow's verdict on the amount of data,
+    `actionable.workflow.data_check`) is recorded; when it withholds the findings, none are
+    listed. Returns the findings document. Bad input raises an `ActionableError`
     subclass naming the problem.
     """
     if signatures is not None:
@@ -206,8 +210,10 @@ def run_match(
             "filtered_out": stats.filtered_out,
         },
     )
-    findings = build_findings(raws, kb, tumour)
+    findings = [] if findings_withheld(data_check) else build_findings(raws, kb, tumour)
     doc = build_document(findings, kb, ctx)
+    if data_check is not None:
+        doc["data_check"] = data_check
     write_outputs(
         Path(out_dir), {"findings.json": document_json(doc), "findings.tsv": document_tsv(doc)}
     )

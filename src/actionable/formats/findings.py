@@ -261,6 +261,8 @@ class FindingsFile:
     findings: list[FindingEntry]
     signatures: Signatures
     tool_version: str | None
+    data_message: str | None = None
+    findings_withheld: bool = False
 
 
 def _variant(f: JsonFields, finding: JsonFields) -> VariantEntry:
@@ -414,6 +416,9 @@ def load_findings(path: Path) -> FindingsFile:
     tool_version = generated.get("version") if isinstance(generated, dict) else None
     tool_version = tool_version or top.obj.get("actionable_version")
     genome = top.str("genome", required=False) or "unknown"
+    data_check = top.obj_or_none("data_check")
+    data_message = data_check.str("message", required=False) if data_check else None
+    withheld = data_check is not None and bool(data_message) and not data_check.obj.get("allowed")
     return FindingsFile(
         path=path,
         sample=top.req_str("sample"),
@@ -425,4 +430,6 @@ def load_findings(path: Path) -> FindingsFile:
         findings=findings,
         signatures=signatures,
         tool_version=str(tool_version) if tool_version is not None else None,
+        data_message=data_message,
+        findings_withheld=withheld,
     )
