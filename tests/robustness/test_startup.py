@@ -90,13 +90,11 @@ def test_unknown_config_key_lists_the_allowed_ones(workdir: Path) -> None:
 def test_option_string_with_an_open_quote(workdir: Path) -> None:
     edit_config(workdir, fastp={"extra": "--adapter_sequence 'ACGT"})
     out = dry_run(workdir)
-    assert "config.yaml: fastp.extra: cannot split \"--adapter_sequence 'ACGT\"" in out
+    assert 'config.yaml: fastp.extra: cannot split "--adapter_sequence \'ACGT"' in out
 
 
 @pytest.mark.parametrize(("key", "file"), [("fasta", "genome.fa"), ("gtf", "genes.gtf")])
-def test_missing_reference_stops_whatever_results_hold(
-    workdir: Path, key: str, file: str
-) -> None:
+def test_missing_reference_stops_whatever_results_hold(workdir: Path, key: str, file: str) -> None:
     """A reference that disappeared after a run: an error, never "Nothing to be done"."""
     reference = workdir / "results" / "reference"
     reference.mkdir(parents=True)
@@ -132,10 +130,7 @@ def test_germline_sample_named_like_a_cancer_patient(workdir: Path) -> None:
             {"sample": "T1", "patient": "P2", "type": "tumor", "tumor_type": "LUAD"},
             {"sample": "P2", "patient": "P9", "type": "germline", "tumor_type": "BRCA"},
         ],
-        [
-            {"sample": s, "unit": "L1", "fq1": READS[0], "fq2": READS[1]}
-            for s in ("T1", "P2")
-        ],
+        [{"sample": s, "unit": "L1", "fq1": READS[0], "fq2": READS[1]} for s in ("T1", "P2")],
     )
     out = dry_run(workdir)
     assert (

@@ -31,7 +31,7 @@ rule bwa_mem:
         # per unit into a temporary BAM (fast compression, -l 1), merged per sample
         "(bwa mem -t {threads} -R {params.read_group:q} {params.index:q} {input.r1:q} "
         "{input.r2:q} | samtools fixmate -m -u - - "
-        "| samtools sort -@ {threads} -m {params.sort_mb}M -l 1 -T {output:q}.tmp "
+        "| samtools sort -@ {threads} -m {params.sort_mb:q}M -l 1 -T {output:q}.tmp "
         "-o {output:q} -) 2> {log:q}"
 
 
