@@ -120,6 +120,11 @@ def unit_fastqs(wildcards):
     return {"r1": unit["fq1"], "r2": unit["fq2"]}
 
 
+def fastq_link(stem, path):
+    """A plain name for a link to a FASTQ file, compressed or not as the file's name says."""
+    return f"{stem}.fastq.gz" if path.endswith(".gz") else f"{stem}.fastq"
+
+
 def raw_fastq(wildcards):
     column = "fq1" if wildcards.read == "R1" else "fq2"
     return units.loc[(wildcards.sample, wildcards.unit), column]

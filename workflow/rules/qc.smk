@@ -9,7 +9,7 @@ rule check_reads:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=lambda wildcards, attempt: 1000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
         python=PYTHON,
@@ -34,6 +34,8 @@ rule fastp:
         "logs/fastp/{sample}.{unit}.log",
     benchmark:
         "benchmarks/fastp/{sample}.{unit}.tsv"
+    shadow:
+        "minimal"
     conda:
         "../../envs/fastp.yaml"
     threads: 4
@@ -44,9 +46,14 @@ rule fastp:
         title="{sample} {unit}",
         extra=options(config["fastp"]["extra"]),
         python=PYTHON,
+        r1=lambda wildcards, input: fastq_link("fastp_in/R1", input.r1),
+        r2=lambda wildcards, input: fastq_link("fastp_in/R2", input.r2),
     shell:
-        # then fastp's report must count every read check_reads counted
-        "(fastp --in1 {input.r1:q} --in2 {input.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
+        # fastp writes its command line unescaped into its JSON report: it reads links with
+        # plain names; then its report must count every read check_reads counted
+        '(mkdir -p fastp_in && ln -s "$(readlink -f {input.r1:q})" {params.r1:q} && '
+        'ln -s "$(readlink -f {input.r2:q})" {params.r2:q} && '
+        "fastp --in1 {params.r1:q} --in2 {params.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
         "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
         "--report_title {params.title:q} {params.extra:q} && {params.python:q} -m "
         "actionable.workflow.reads fastp --counts {input.counts:q} --report {output.json:q}) "
@@ -70,7 +77,9 @@ rule fastqc:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
-        name="{sample}.{unit}.{read}.fastq.gz",
+        name=lambda wildcards, input: fastq_link(
+            f"{wildcards.sample}.{wildcards.unit}.{wildcards.read}", input[0]
+        ),
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
