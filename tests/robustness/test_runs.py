@@ -154,7 +154,9 @@ def test_low_data_fails_the_run_unless_allowed(tmp_path: Path) -> None:
     assert page.split("<body>\n", 1)[1].startswith('<p class="data-warning" id="data-warning"')
     assert "No alteration matched a therapy" not in page
 
-    result = snakemake(tmp_path, "--config", "qc={allow_low_data: true}", check=False)
+    config["qc"]["allow_low_data"] = True
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    result = snakemake(tmp_path, check=False)
     findings = json.loads((tmp_path / "results/actionable/DEMO_G1/findings.json").read_text())
     assert result.returncode == 0, result.stderr[-3000:]
     assert findings["data_check"]["allowed"] is True
