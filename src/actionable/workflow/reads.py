@@ -79,6 +79,7 @@ def count_pairs(r1: Path, r2: Path, unit: Unit) -> int:
                 current = r2
                 name2 = next(reads2, None)
                 if name2 is None:
+                    current = r1
                     total1 = pairs + 1 + _count_rest(reads1)
                     raise FormatError(_unequal(unit, r1, total1, r2, pairs))
                 if name1 != name2:
