@@ -51,8 +51,8 @@ rule fastp:
     shell:
         # fastp writes its command line unescaped into its JSON report: it reads links with
         # plain names; then its report must count every read check_reads counted
-        '(mkdir -p fastp_in && ln -s "$(readlink -f {input.r1:q})" {params.r1:q} && '
-        'ln -s "$(readlink -f {input.r2:q})" {params.r2:q} && '
+        "(mkdir -p fastp_in && r1=$(readlink -f {input.r1:q}) && r2=$(readlink -f {input.r2:q}) && "
+        'ln -s "$r1" {params.r1:q} && ln -s "$r2" {params.r2:q} && '
         "fastp --in1 {params.r1:q} --in2 {params.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
         "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
         "--report_title {params.title:q} {params.extra:q} && {params.python:q} -m "
@@ -83,7 +83,7 @@ rule fastqc:
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
-        'ln -s "$(readlink -f {input:q})" fastqc_in/{params.name:q} && '
+        'fastq=$(readlink -f {input:q}) && ln -s "$fastq" fastqc_in/{params.name:q} && '
         "fastqc --quiet --threads {threads} --outdir fastqc_out fastqc_in/{params.name:q} && "
         "mv fastqc_out/*_fastqc.html {output.html:q} && mv fastqc_out/*_fastqc.zip {output.zip:q}) "
         "> {log:q} 2>&1"
