@@ -19,7 +19,12 @@ from typing import Any
 
 from actionable.errors import FormatError, InputFileError, UsageError
 from actionable.formats.cna import read_cna
-from actionable.formats.findings import document_json, document_tsv, write_outputs
+from actionable.formats.findings import (
+    document_json,
+    document_tsv,
+    findings_withheld,
+    write_outputs,
+)
 from actionable.formats.fusions import read_fusions
 from actionable.formats.signatures import match_options
 from actionable.matching.cascade import (
@@ -33,7 +38,6 @@ from actionable.matching.fasta import Reference
 from actionable.matching.findings import Context, build_document, build_findings
 from actionable.matching.knowledge import GENOMES, NO_GENOME, load_knowledge_base
 from actionable.matching.vcf import ReadStats, VcfReader
-from actionable.workflow.data_check import findings_withheld
 
 _GENOME_ALIASES = {
     "grch38": "GRCh38",

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -388,6 +389,13 @@ def _source_text(value: Any) -> str:
     return str(value)
 
 
+def findings_withheld(data_check: Mapping[str, Any] | None) -> bool:
+    """The workflow's `data_check`: too little data and no opt-in, so no therapy is listed."""
+    if data_check is None:
+        return False
+    return not data_check.get("sufficient", True) and not data_check.get("allowed", False)
+
+
 def load_findings(path: Path) -> FindingsFile:
     """Read findings.json (contract v1 of `actionable match`); FormatError names the field."""
     top = JsonFields(path, "", load_json(path, "findings.json"))
@@ -418,7 +426,6 @@ def load_findings(path: Path) -> FindingsFile:
     genome = top.str("genome", required=False) or "unknown"
     data_check = top.obj_or_none("data_check")
     data_message = data_check.str("message", required=False) if data_check else None
-    withheld = data_check is not None and bool(data_message) and not data_check.obj.get("allowed")
     return FindingsFile(
         path=path,
         sample=top.req_str("sample"),
@@ -431,5 +438,5 @@ def load_findings(path: Path) -> FindingsFile:
         signatures=signatures,
         tool_version=str(tool_version) if tool_version is not None else None,
         data_message=data_message,
-        findings_withheld=withheld,
+        findings_withheld=findings_withheld(data_check.obj if data_check else None),
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from actionable.errors import ActionableError, FormatError, UsageError
+from actionable.formats.findings import findings_withheld
 from actionable.formats.mosdepth import read_summary
 from actionable.formats.samtools_stats import read_summary_numbers
 from actionable.io.atomic import write_atomic
@@ -61,11 +62,6 @@ def assess(
         "samples": measured,
         "message": message,
     }
-
-
-def findings_withheld(data_check: dict[str, Any] | None) -> bool:
-    """Too little data and no opt-in: the report lists no therapy."""
-    return data_check is not None and not data_check["sufficient"] and not data_check["allowed"]
 
 
 def gate(checks: list[Path], out: Path) -> None:
