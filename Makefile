@@ -45,9 +45,9 @@ demo: setup
 test: setup
 	$(BIN)/pytest -v; status=$$?; [ $$status -eq 5 ] && echo "no tests collected" && status=0; exit $$status
 
-# Unit and golden tests only (no Snakemake run): seconds, for the edit-test loop.
+# Unit, golden and robustness tests without a Snakemake run: seconds, for the edit-test loop.
 test-fast: venv
-	$(BIN)/pytest -q -m "not workflow" tests/unit tests/golden
+	$(BIN)/pytest -q -m "not workflow" tests/unit tests/golden tests/robustness
 
 # The demo on a real one-node SLURM cluster on this machine, through profiles/slurm and
 # profiles/cluster-generic (needs root): installs slurm-wlm and munge, and

@@ -88,7 +88,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
         "failing": Run(
             broken_workdir(root / "failing"),
             *("--profile", str(PROFILES / "slurm"), *TEST_CLUSTER, "--resources", cap),
-            *("--configfile", "config.yaml", "--retries", "1", "--until", "fastp"),
+            *("--configfile", "config.yaml", "--retries", "1", "--until", "check_reads"),
         ),
         "generic": Run(
             demo_workdir(root / "generic"),
@@ -177,10 +177,10 @@ def test_failed_slurm_job_is_reported_with_its_slurm_log(runs: dict[str, Run]) -
         # the error report names the SLURM log, and that log holds the job's own error
         assert re.search(rf"^\s+log: .*{re.escape(slurm_log)} \(check log", done.log, re.M)
         text = Path(slurm_log).read_text()
-        assert "Error in rule fastp" in text
+        assert "Error in rule check_reads" in text
         assert "returned non-zero exit status" in text
         assert jobs[slurm_id].state == "FAILED"
-    assert "Error in rule fastp:" in done.log
+    assert "Error in rule check_reads:" in done.log
     # the retry asked SLURM for more memory (mem_mb grows with `attempt`)
     first, second = (jobs[slurm_id].mem_mb for _, slurm_id, _ in submissions)
     assert second == 2 * first

@@ -29,9 +29,9 @@ rule bwa_mem:
     shell:
         # one stream, no SAM on disk: fixmate -m adds the mate tags markdup needs; sorted
         # per unit into a temporary BAM (fast compression, -l 1), merged per sample
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.index:q} {input.r1:q} "
+        "(bwa mem -t {threads} -R {params.read_group:q} {params.index:q} {input.r1:q} "
         "{input.r2:q} | samtools fixmate -m -u - - "
-        "| samtools sort -@ {threads} -m {params.sort_mb}M -l 1 -T {output:q}.tmp "
+        "| samtools sort -@ {threads} -m {params.sort_mb:q}M -l 1 -T {output:q}.tmp "
         "-o {output:q} -) 2> {log:q}"
 
 
@@ -54,9 +54,9 @@ rule merge_markdup:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
         runtime=lambda wildcards, attempt: 360 * attempt,
     shell:
-        "(samtools merge -@ {threads} -u -o - {input} "
-        "| samtools markdup -@ {threads} -f {output.stats} -T {output.bam}.tmp - {output.bam}) "
-        "2> {log}"
+        "(samtools merge -@ {threads} -u -o - {input:q} "
+        "| samtools markdup -@ {threads} -f {output.stats:q} -T {output.bam:q}.tmp - {output.bam:q}) "
+        "2> {log:q}"
 
 
 rule bam_index:
@@ -75,4 +75,4 @@ rule bam_index:
         mem_mb=1000,
         runtime=120,
     shell:
-        "samtools index {input} 2> {log}"
+        "samtools index {input:q} 2> {log:q}"

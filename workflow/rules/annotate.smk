@@ -22,11 +22,11 @@ rule snpeff_annotate:
         snpeff=lambda wildcards, resources: snpeff(resources),
         database=SNPEFF_DB,
         config=(
-            "-c results/reference/snpeff/snpEff.config"
+            ["-c", "results/reference/snpeff/snpEff.config"]
             if BUILD_SNPEFF_DB
-            else '-dataDir "$PWD/results/reference/snpeff/data"'
+            else ["-dataDir", os.path.abspath("results/reference/snpeff/data")]
         ),
     shell:
-        "({params.snpeff} ann -noLog -nodownload {params.config} "
-        "-csvStats {output.csv} -stats {output.html} {params.database} {input.vcf} "
-        "| bgzip -c > {output.vcf} && tabix -p vcf {output.vcf}) 2> {log}"
+        "({params.snpeff} ann -noLog -nodownload {params.config:q} "
+        "-csvStats {output.csv:q} -stats {output.html:q} {params.database:q} {input.vcf:q} "
+        "| bgzip -c > {output.vcf:q} && tabix -p vcf {output.vcf:q}) 2> {log:q}"

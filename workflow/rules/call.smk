@@ -21,7 +21,7 @@ rule calling_regions:
         # blocks cut between contigs or in N-runs (never inside a target), grouped into
         # chunks; layout in common_scatter.smk
         "{params.python:q} -m actionable.workflow.regions --fasta {input.ref:q} "
-        "{params.targets:q} --chunks {params.chunks} --out {output:q} > {log:q} 2>&1"
+        "{params.targets:q} --chunks {params.chunks:q} --out {output:q} > {log:q} 2>&1"
 
 
 if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
@@ -45,11 +45,11 @@ if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
             runtime=lambda wildcards, attempt: 1440 * attempt,
         params:
-            extra=config["calling"]["mpileup_extra"],
+            extra=options(config["calling"]["mpileup_extra"]),
         shell:
-            "(bcftools mpileup --threads {threads} -f {input.ref} -a FORMAT/AD,FORMAT/DP "
-            "{params.extra} -Ou {input.bam} "
-            "| bcftools call --threads {threads} -m -v -Ob -o {output}) 2> {log}"
+            "(bcftools mpileup --threads {threads} -f {input.ref:q} -a FORMAT/AD,FORMAT/DP "
+            "{params.extra:q} -Ou {input.bam:q} "
+            "| bcftools call --threads {threads} -m -v -Ob -o {output:q}) 2> {log:q}"
 
 elif CALLER == "bcftools":
 
@@ -73,14 +73,14 @@ elif CALLER == "bcftools":
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
             runtime=lambda wildcards, attempt: chunk_runtime(1440) * attempt,
         params:
-            extra=config["calling"]["mpileup_extra"],
+            extra=options(config["calling"]["mpileup_extra"]),
             keep=chunk_file(".bed"),
         shell:
             # -R: piles up (so calls) only the chunk's positions, reads are fetched whole;
             # a chunk left without regions is an empty file
             "(if [ -s {params.keep:q} ]; then "
             "bcftools mpileup -f {input.ref:q} -R {params.keep:q} -a FORMAT/AD,FORMAT/DP "
-            "{params.extra} -Ou {input.bam:q} | bcftools call -m -v -Ob -o {output:q}; "
+            "{params.extra:q} -Ou {input.bam:q} | bcftools call -m -v -Ob -o {output:q}; "
             "else : > {output:q}; fi) 2> {log:q}"
 
 else:
@@ -105,14 +105,14 @@ else:
             mem_mb=lambda wildcards, attempt: 8000 * attempt,
             runtime=lambda wildcards, attempt: chunk_runtime(2880) * attempt,
         params:
-            extra=config["calling"]["freebayes_extra"],
+            extra=options(config["calling"]["freebayes_extra"]),
             blocks=chunk_file(".blocks"),
             keep=chunk_file(".bed"),
         shell:
             # one freebayes process per block, the header from the first; records kept
             # by POS in the chunk (view -T); a chunk left without regions is an empty file
             "(if [ -s {params.blocks:q} ]; then first=1; while read -r block; do "
-            'freebayes -f {input.ref:q} --targets "$block" {params.extra} {input.bam:q} '
+            'freebayes -f {input.ref:q} --targets "$block" {params.extra:q} {input.bam:q} '
             "< /dev/null | awk -v first=$first 'first || !/^#/'; first=0; "
             "done < {params.blocks:q} | bcftools view -T {params.keep:q} -Ob -o {output:q}; "
             "else : > {output:q}; fi) 2> {log:q}"
@@ -163,7 +163,7 @@ rule normalise_filter:
         filter=config["calling"]["filter"],
     shell:
         # split multi-allelic records and complex alleles, left-align, then soft-filter
-        "(bcftools norm -f {input.ref} -a -m -any -Ou {input.bcf} "
-        "| bcftools norm -f {input.ref} -d exact -Ou "
-        "| bcftools filter -s LowQual -m + -e '{params.filter}' -Oz -o {output.vcf} "
-        "&& tabix -p vcf {output.vcf}) 2> {log}"
+        "(bcftools norm -f {input.ref:q} -a -m -any -Ou {input.bcf:q} "
+        "| bcftools norm -f {input.ref:q} -d exact -Ou "
+        "| bcftools filter -s LowQual -m + -e {params.filter:q} -Oz -o {output.vcf:q} "
+        "&& tabix -p vcf {output.vcf:q}) 2> {log:q}"

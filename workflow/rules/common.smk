@@ -1,9 +1,10 @@
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
+from snakemake.logging import logger
 from snakemake_interface_executor_plugins.settings import DeploymentMethod
 
 # The workflow's own package (src/actionable) is importable by the workflow and its jobs.
@@ -16,6 +17,7 @@ os.environ.update(
 )
 
 from actionable.workflow.sheets import cancer_patients, load_sheets
+from actionable.workflow.startup import apply_defaults, config_problems, gtf_problems
 from actionable.workflow.toolcheck import (
     missing_tools,
     snpeff_command,
@@ -23,19 +25,36 @@ from actionable.workflow.toolcheck import (
     snpeff_job_mem_mb,
 )
 
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+
+def stop(title, problems):
+    """End the parse with one line per problem, before any job runs."""
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise WorkflowError(f"{title}:\n{lines}")
+
+
+# the schemas in place (not Snakemake's cached copies): they refer to one another
+SCHEMAS = Path(workflow.basedir) / "workflow" / "schemas"
+CONFIG_SCHEMA = SCHEMAS / "config.schema.yaml"
+CONFIG_FILES = [str(f) for f in workflow.overwrite_configfiles] or [
+    "config/config.yaml"
+]
+stop(
+    "The configuration needs fixing",
+    config_problems(config, CONFIG_SCHEMA, CONFIG_FILES),
+)
+apply_defaults(config, CONFIG_SCHEMA)
+# the gene models are read by jobs much later: a malformed line stops the run now
+if workflow.is_main_process:
+    stop("The gene models need fixing", gtf_problems(config["reference"]["gtf"]))
 
 samples, units, _problems = load_sheets(
     config["samples"],
     config["units"],
-    workflow.source_path("../schemas/samples.schema.yaml"),
-    workflow.source_path("../schemas/units.schema.yaml"),
+    SCHEMAS / "samples.schema.yaml",
+    SCHEMAS / "units.schema.yaml",
 )
-if _problems:
-    raise WorkflowError(
-        "The sample/unit sheets need fixing:\n"
-        + "\n".join(f"  - {p}" for p in _problems)
-    )
+stop("The sample/unit sheets need fixing", _problems)
 
 USE_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
 # `python -m actionable` runs with the env's python under conda, else with snakemake's own
@@ -50,6 +69,17 @@ CANCER_PATIENTS = {p.patient: p for p in cancer_patients(samples)}
 RUN_PGX = config["pgx"]["enabled"] and (
     bool(PGX_SITE_MAP) or config["reference"]["build"] == "GRCh38"
 )
+PGX_UNAVAILABLE = (
+    ""
+    if RUN_PGX or not config["pgx"]["enabled"]
+    else (
+        f"pgx.enabled is true but reference.build is {config['reference']['build']} and "
+        "pgx.site_map is empty: the star-allele positions are GRCh38 positions; set "
+        "pgx.site_map to map them onto this genome, or pgx.enabled: false"
+    )
+)
+if PGX_UNAVAILABLE and workflow.is_main_process:
+    logger.warning(f"Pharmacogenomics will not run: {PGX_UNAVAILABLE}")
 
 
 def required_tools():
@@ -59,11 +89,7 @@ def required_tools():
 
 
 if not USE_CONDA:
-    _missing = missing_tools(required_tools())
-    if _missing:
-        raise WorkflowError(
-            "Missing tools:\n" + "\n".join(f"  - {m}" for m in _missing)
-        )
+    stop("Missing tools", missing_tools(required_tools()))
 
 
 wildcard_constraints:
@@ -83,9 +109,20 @@ def snpeff(resources):
     return snpeff_command(snpeff_heap_mb(resources.mem_mb), USE_CONDA)
 
 
+def options(text):
+    """A configured option string (e.g. fastp.extra) as separate words, each quoted when
+    it reaches a shell command (`{params.extra:q}`): what it holds is never run."""
+    return shlex.split(text)
+
+
 def unit_fastqs(wildcards):
     unit = units.loc[(wildcards.sample, wildcards.unit)]
     return {"r1": unit["fq1"], "r2": unit["fq2"]}
+
+
+def fastq_link(stem, path):
+    """A plain name for a link to a FASTQ file, compressed or not as the file's name says."""
+    return f"{stem}.fastq.gz" if path.endswith(".gz") else f"{stem}.fastq"
 
 
 def raw_fastq(wildcards):
@@ -149,12 +186,14 @@ def match_inputs(wildcards):
             "fusions": f"results/fusions/{name}.fusions.tsv",
             "cna": f"results/cnv/{name}.cna.tsv",
             "signatures": f"results/signatures/{name}.json",
+            "data_check": f"results/qc/data/{name}.json",
         }
     return {
         "vcf": f"results/annotated/{name}.germline.vcf.gz",
         "fusions": [],
         "cna": [],
         "signatures": [],
+        "data_check": f"results/qc/data/{name}.json",
     }
 
 
@@ -223,4 +262,5 @@ def all_outputs():
         *expand(
             "results/report/{name}.{ext}", name=match_names(), ext=["html", "fhir.json"]
         ),
+        "results/qc/data_check.tsv",
     ]

@@ -10,6 +10,12 @@ def report_germline_sample(name):
     return name
 
 
+def report_pgx_unavailable(name):
+    """Why PGx did not run for the name's germline sample (said at start-up too), or ""."""
+    germline = report_germline_sample(name)
+    return PGX_UNAVAILABLE if germline in pgx_samples() else ""
+
+
 def report_inputs(wildcards):
     name = wildcards.name
     qc_samples = patient_samples(name)

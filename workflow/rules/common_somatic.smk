@@ -47,14 +47,15 @@ def somatic_classify_inputs(wildcards):
 def delly_filter_command(wildcards, input, output):
     """Paired: delly's somatic filter; tumour-only: every call, as delly made it."""
     patient = cancer_patient(wildcards)
+    bcf, out = shlex.quote(input.bcf), shlex.quote(output.bcf)
     if patient.normal is None:
-        return f"bcftools view -Ob -o {output.bcf} {input.bcf} && bcftools index -f {output.bcf}"
+        return f"bcftools view -Ob -o {out} {bcf} && bcftools index -f {out}"
+    samples = shlex.quote(f"{output.bcf}.samples.tsv")
+    extra = shlex.join(options(config["fusions"]["filter_extra"]))
     return (
-        f"printf '%s\\ttumor\\n%s\\tcontrol\\n' {patient.tumour} {patient.normal} "
-        f"> {output.bcf}.samples.tsv && "
-        f"delly filter -f somatic -s {output.bcf}.samples.tsv "
-        f"{config['fusions']['filter_extra']} -o {output.bcf} {input.bcf} && "
-        f"rm {output.bcf}.samples.tsv"
+        f"printf '%s\\ttumor\\n%s\\tcontrol\\n' {shlex.quote(patient.tumour)} "
+        f"{shlex.quote(patient.normal)} > {samples} && "
+        f"delly filter -f somatic -s {samples} {extra} -o {out} {bcf} && rm {samples}"
     )
 
 

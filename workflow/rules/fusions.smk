@@ -18,10 +18,10 @@ rule delly_call:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
         runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
-        exclude=lambda wildcards, input: f"-x {input.exclude}" if input.exclude else "",
+        exclude=lambda wildcards, input: ["-x", input.exclude] if input.exclude else [],
     shell:
-        "OMP_NUM_THREADS={threads} delly call {params.exclude} -g {input.ref} -o {output.bcf} "
-        "{input.bams} > {log} 2>&1"
+        "OMP_NUM_THREADS={threads} delly call {params.exclude:q} -g {input.ref:q} "
+        "-o {output.bcf:q} {input.bams:q} > {log:q} 2>&1"
 
 
 rule delly_filter:
@@ -44,7 +44,7 @@ rule delly_filter:
     params:
         command=delly_filter_command,
     shell:
-        "({params.command}) > {log} 2>&1"
+        "({params.command}) > {log:q} 2>&1"
 
 
 rule fusion_pairs:

@@ -14,11 +14,14 @@ rule pgx_sites:
         runtime=10,
     params:
         python=PYTHON,
-        site_map=f"--site-map {PGX_SITE_MAP}" if PGX_SITE_MAP else "",
+        site_map=["--site-map", PGX_SITE_MAP] if PGX_SITE_MAP else [],
+        check_chr="no" if PGX_SITE_MAP else "yes",
     shell:
         # GRCh38 contigs are named chr10 or 10 depending on the FASTA's origin
-        '(chr=""; grep -qP "^chr10\\t" {input.fai} || [ -n "{params.site_map}" ] || chr="--no-chr"; '
-        "{params.python} -m actionable pgx-sites --out {output} {params.site_map} $chr) > {log} 2>&1"
+        '(chr=""; if [ {params.check_chr:q} = yes ] && ! grep -qP "^chr10\\t" {input.fai:q}; '
+        'then chr="--no-chr"; fi; '
+        "{params.python:q} -m actionable pgx-sites --out {output:q} {params.site_map:q} $chr) "
+        "> {log:q} 2>&1"
 
 
 rule pgx_genotype:
@@ -43,8 +46,9 @@ rule pgx_genotype:
     shell:
         # every allele-defining position gets a genotype call, reference included;
         # a position without reads stays absent, which the caller treats as no-call
-        "(bcftools mpileup -f {input.ref} -T {input.sites} -a FORMAT/AD,FORMAT/DP -Ou {input.bam} "
-        "| bcftools call -m -C alleles -T {input.sites} -Oz -o {output}) 2> {log}"
+        "(bcftools mpileup -f {input.ref:q} -T {input.sites:q} -a FORMAT/AD,FORMAT/DP -Ou "
+        "{input.bam:q} | bcftools call -m -C alleles -T {input.sites:q} -Oz -o {output:q}) "
+        "2> {log:q}"
 
 
 rule pgx_remap:

@@ -1,6 +1,30 @@
+rule check_reads:
+    input:
+        unpack(unit_fastqs),
+    output:
+        "results/qc/reads/{sample}.{unit}.json",
+    log:
+        "logs/check_reads/{sample}.{unit}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 1000 * attempt,
+        runtime=lambda wildcards, attempt: 240 * attempt,
+    params:
+        python=PYTHON,
+        min_pairs=config["reads"]["min_pairs"],
+    shell:
+        # gzip intact, R1/R2 reads paired one to one, at least reads.min_pairs pairs
+        "{params.python:q} -m actionable.workflow.reads check --sample {wildcards.sample:q} "
+        "--unit {wildcards.unit:q} --r1 {input.r1:q} --r2 {input.r2:q} "
+        "--min-pairs {params.min_pairs:q} --out {output:q} 2> {log:q}"
+
+
 rule fastp:
     input:
         unpack(unit_fastqs),
+        counts="results/qc/reads/{sample}.{unit}.json",
     output:
         r1=temp("results/trimmed/{sample}.{unit}.R1.fastq.gz"),
         r2=temp("results/trimmed/{sample}.{unit}.R2.fastq.gz"),
@@ -10,6 +34,8 @@ rule fastp:
         "logs/fastp/{sample}.{unit}.log",
     benchmark:
         "benchmarks/fastp/{sample}.{unit}.tsv"
+    shadow:
+        "minimal"
     conda:
         "../../envs/fastp.yaml"
     threads: 4
@@ -17,11 +43,21 @@ rule fastp:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
-        extra=config["fastp"]["extra"],
+        title="{sample} {unit}",
+        extra=options(config["fastp"]["extra"]),
+        python=PYTHON,
+        r1=lambda wildcards, input: fastq_link("fastp_in/R1", input.r1),
+        r2=lambda wildcards, input: fastq_link("fastp_in/R2", input.r2),
     shell:
-        "fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} "
-        "--detect_adapter_for_pe --thread {threads} --json {output.json} --html {output.html} "
-        "--report_title '{wildcards.sample} {wildcards.unit}' {params.extra} 2> {log}"
+        # fastp writes its command line unescaped into its JSON report: it reads links with
+        # plain names; then its report must count every read check_reads counted
+        "(mkdir -p fastp_in && r1=$(readlink -f {input.r1:q}) && r2=$(readlink -f {input.r2:q}) && "
+        'ln -s "$r1" {params.r1:q} && ln -s "$r2" {params.r2:q} && '
+        "fastp --in1 {params.r1:q} --in2 {params.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
+        "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
+        "--report_title {params.title:q} {params.extra:q} && {params.python:q} -m "
+        "actionable.workflow.reads fastp --counts {input.counts:q} --report {output.json:q}) "
+        "2> {log:q}"
 
 
 rule fastqc:
@@ -40,14 +76,17 @@ rule fastqc:
     resources:
         mem_mb=lambda wildcards, attempt: 2000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
+    params:
+        name=lambda wildcards, input: fastq_link(
+            f"{wildcards.sample}.{wildcards.unit}.{wildcards.read}", input[0]
+        ),
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
-        'ln -s "$(readlink -f {input})" fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && '
-        "fastqc --quiet --threads {threads} --outdir fastqc_out "
-        "fastqc_in/{wildcards.sample}.{wildcards.unit}.{wildcards.read}.fastq.gz && "
-        "mv fastqc_out/*_fastqc.html {output.html} && mv fastqc_out/*_fastqc.zip {output.zip}) "
-        "> {log} 2>&1"
+        'fastq=$(readlink -f {input:q}) && ln -s "$fastq" fastqc_in/{params.name:q} && '
+        "fastqc --quiet --threads {threads} --outdir fastqc_out fastqc_in/{params.name:q} && "
+        "mv fastqc_out/*_fastqc.html {output.html:q} && mv fastqc_out/*_fastqc.zip {output.zip:q}) "
+        "> {log:q} 2>&1"
 
 
 rule samtools_stats:
@@ -65,7 +104,7 @@ rule samtools_stats:
         mem_mb=2000,
         runtime=lambda wildcards, attempt: 240 * attempt,
     shell:
-        "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
+        "samtools stats --reference {input.ref:q} {input.bam:q} > {output:q} 2> {log:q}"
 
 
 rule mosdepth:
@@ -90,8 +129,8 @@ rule mosdepth:
     params:
         prefix="results/qc/mosdepth/{sample}",
     shell:
-        "mosdepth --threads {threads} --no-per-base --by {input.bed} "
-        "--thresholds 1,10,20,30 --fast-mode {params.prefix} {input.bam} 2> {log}"
+        "mosdepth --threads {threads} --no-per-base --by {input.bed:q} "
+        "--thresholds 1,10,20,30 --fast-mode {params.prefix:q} {input.bam:q} 2> {log:q}"
 
 
 rule bcftools_stats:
@@ -111,8 +150,8 @@ rule bcftools_stats:
         mem_mb=1000,
         runtime=60,
     shell:
-        "bcftools stats --fasta-ref {input.ref} --apply-filters PASS {input.vcf} "
-        "> {output} 2> {log}"
+        "bcftools stats --fasta-ref {input.ref:q} --apply-filters PASS {input.vcf:q} "
+        "> {output:q} 2> {log:q}"
 
 
 rule multiqc:
@@ -136,6 +175,6 @@ rule multiqc:
         mem_mb=4000,
         runtime=60,
     shell:
-        "(printf '%s\\n' {input} > multiqc_files.txt && "
+        "(printf '%s\\n' {input:q} > multiqc_files.txt && "
         "multiqc --force --no-ansi --outdir results/qc --filename multiqc_report.html "
-        "--file-list multiqc_files.txt) > {log} 2>&1"
+        "--file-list multiqc_files.txt) > {log:q} 2>&1"

@@ -14,8 +14,8 @@ rule reference_fasta:
         mem_mb=1000,
         runtime=30,
     shell:
-        "(if [[ {input} == *.gz ]]; then gzip -dc {input}; else cat {input}; fi > {output}) "
-        "2> {log}"
+        "(if [[ {input:q} == *.gz ]]; then gzip -dc {input:q}; else cat {input:q}; fi "
+        "> {output:q}) 2> {log:q}"
 
 
 rule reference_faidx:
@@ -34,7 +34,7 @@ rule reference_faidx:
         mem_mb=1000,
         runtime=30,
     shell:
-        "samtools faidx {input} 2> {log}"
+        "samtools faidx {input:q} 2> {log:q}"
 
 
 rule reference_bwa_index:
@@ -53,7 +53,7 @@ rule reference_bwa_index:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
         runtime=180,
     shell:
-        "bwa index {input} 2> {log}"
+        "bwa index {input:q} 2> {log:q}"
 
 
 rule reference_gene_bed:
@@ -134,11 +134,11 @@ if BUILD_SNPEFF_DB:
             dir=lambda wildcards, output: os.path.dirname(output[0]),
             database=SNPEFF_DB,
         shell:
-            '(ln -sf "$PWD/{input.fasta}" {params.dir}/sequences.fa && '
-            "(if [[ {input.gtf} == *.gz ]]; then gzip -dc {input.gtf}; else cat {input.gtf}; fi) "
-            "> {params.dir}/genes.gtf && "
-            "{params.snpeff} build -gtf22 -noLog -v -c {input.config} {params.database}) "
-            "> {log} 2>&1"
+            '(ln -sf "$PWD"/{input.fasta:q} {params.dir:q}/sequences.fa && '
+            "(if [[ {input.gtf:q} == *.gz ]]; then gzip -dc {input.gtf:q}; else cat {input.gtf:q}; fi) "
+            "> {params.dir:q}/genes.gtf && "
+            "{params.snpeff} build -gtf22 -noLog -v -c {input.config:q} {params.database:q}) "
+            "> {log:q} 2>&1"
 
 else:
 
@@ -158,4 +158,4 @@ else:
             database=SNPEFF_DB,
         shell:
             '{params.snpeff} download -noLog -v -dataDir "$PWD/results/reference/snpeff/data" '
-            "{params.database} > {log} 2>&1"
+            "{params.database:q} > {log:q} 2>&1"

@@ -31,5 +31,6 @@ rule report:
             if wildcards.name in CANCER_PATIENTS
             else ""
         ),
+        pgx_unavailable=lambda wildcards: report_pgx_unavailable(wildcards.name),
     script:
         "../scripts/report.py"

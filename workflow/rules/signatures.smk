@@ -21,7 +21,7 @@ rule mosdepth_callable:
     shell:
         # two depth classes: LOW below min_depth, CALLABLE from min_depth up
         "MOSDEPTH_Q0=LOW MOSDEPTH_Q1=CALLABLE mosdepth --threads {threads} --no-per-base "
-        "--mapq 20 --quantize 0:{params.min_depth}: {params.prefix} {input.bam} 2> {log}"
+        "--mapq 20 --quantize 0:{params.min_depth:q}: {params.prefix:q} {input.bam:q} 2> {log:q}"
 
 
 if not config["signatures"]["microsatellites"]:

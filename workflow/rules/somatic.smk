@@ -19,7 +19,7 @@ rule call_somatic:
     params:
         min_fraction=config["somatic"]["caller_min_fraction"],
         min_count=config["somatic"]["caller_min_count"],
-        extra=config["somatic"]["freebayes_extra"],
+        extra=options(config["somatic"]["freebayes_extra"]),
         blocks=chunk_file(".blocks"),
         keep=chunk_file(".bed"),
     shell:
@@ -28,8 +28,8 @@ rule call_somatic:
         # from the first; records kept by POS in the chunk; an empty chunk is an empty file
         "(if [ -s {params.blocks:q} ]; then first=1; while read -r block; do "
         'freebayes -f {input.ref:q} --targets "$block" --pooled-continuous '
-        "--allele-balance-priors-off --min-alternate-fraction {params.min_fraction} "
-        "--min-alternate-count {params.min_count} {params.extra} {input.bams:q} < /dev/null "
+        "--allele-balance-priors-off --min-alternate-fraction {params.min_fraction:q} "
+        "--min-alternate-count {params.min_count:q} {params.extra:q} {input.bams:q} < /dev/null "
         "| awk -v first=$first 'first || !/^#/'; first=0; "
         "done < {params.blocks:q} | bcftools view -T {params.keep:q} -Ob -o {output:q}; "
         "else : > {output:q}; fi) 2> {log:q}"
@@ -76,9 +76,9 @@ rule somatic_normalise:
         runtime=120,
     shell:
         # one allele per record, complex alleles split into SNVs/indels, left-aligned
-        "(bcftools norm -f {input.ref} -a -m -any -Ou {input.bcf} "
-        "| bcftools norm -f {input.ref} -d exact -Ob -o {output.bcf} "
-        "&& bcftools index {output.bcf}) 2> {log}"
+        "(bcftools norm -f {input.ref:q} -a -m -any -Ou {input.bcf:q} "
+        "| bcftools norm -f {input.ref:q} -d exact -Ob -o {output.bcf:q} "
+        "&& bcftools index {output.bcf:q}) 2> {log:q}"
 
 
 rule somatic_classify:

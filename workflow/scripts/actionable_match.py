@@ -1,3 +1,4 @@
+import json
 import sys
 from pathlib import Path
 
@@ -6,7 +7,7 @@ from actionable.commands.match import run_match
 
 def main(inputs, params, findings_json):
     """Cancer patients bring fusions, copy number and signatures; germline samples leave
-    these inputs empty."""
+    these inputs empty. The verdict on the amount of data goes into findings.json."""
     run_match(
         vcf=inputs.vcf,
         out_dir=Path(findings_json).parent,
@@ -16,6 +17,7 @@ def main(inputs, params, findings_json):
         fusions=inputs.fusions or None,
         cna=inputs.cna or None,
         signatures=inputs.signatures or None,
+        data_check=json.loads(Path(inputs.data_check).read_text()),
     )
 
 

@@ -15,6 +15,7 @@ def main(inputs, params, html, fhir):
         vcf=Path(inputs.vcf) if inputs.vcf else None,
         vcf_sample=params.vcf_sample or None,
         patient=params.patient,
+        pgx_unavailable=params.pgx_unavailable or None,
     )
     write_report(data, Path(html), Path(fhir))
     print(f"{data.name}: {len(data.findings.findings)} finding(s) -> {html}, {fhir}")

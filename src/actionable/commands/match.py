@@ -26,7 +26,12 @@ from typing import Any
 
 from actionable.calling.copy_number import CnvSettings, gene_calls
 from actionable.errors import FormatError, InputFileError, UsageError
-from actionable.formats.findings import document_json, document_tsv, write_outputs
+from actionable.formats.findings import (
+    document_json,
+    document_tsv,
+    findings_withheld,
+    write_outputs,
+)
 from actionable.formats.fusions import read_fusions
 from actionable.formats.signatures import match_options
 from actionable.matching.cascade import (
@@ -239,6 +244,7 @@ def run_match(
     maf: str | os.PathLike[str] | None = None,
     tmb_from_vcf: bool = False,
     callable_mb: float | str | None = None,
+    data_check: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Match one sample and write OUT_DIR/findings.json and findings.tsv (contract v1).
 
@@ -247,8 +253,10 @@ def run_match(
     of MSI-H, MSI-L, MSS; `cnv_settings` holds the thresholds, ploidy and purity applied to
     copy-number segments (default `CnvSettings()`). `signatures` (the workflow's signatures JSON,
     `actionable.formats.signatures`) gives the TMB and MSI it could establish instead;
-    `tmb_from_vcf` counts TMB in the variant input per `callable_mb`. Returns the findings
-    document. Bad input raises an `ActionableError` subclass naming the problem.
+    `tmb_from_vcf` counts TMB in the variant input per `callable_mb`. `data_check` (the
+    workflow's verdict on the amount of data, `actionable.workflow.data_check`) is recorded;
+    when it withholds the findings, none are listed. Returns the findings document. Bad
+    input raises an `ActionableError` subclass naming the problem.
     """
     if signatures is not None:
         if tmb is not None or msi is not None:
@@ -321,8 +329,10 @@ def run_match(
             "filtered_out": stats.filtered_out,
         },
     )
-    findings = build_findings(raws, kb, tumour)
+    findings = [] if findings_withheld(data_check) else build_findings(raws, kb, tumour)
     doc = build_document(findings, kb, ctx, build_notes(notes))
+    if data_check is not None:
+        doc["data_check"] = data_check
     write_outputs(
         Path(out_dir), {"findings.json": document_json(doc), "findings.tsv": document_tsv(doc)}
     )

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -264,6 +265,8 @@ class FindingsFile:
     findings: list[FindingEntry]
     signatures: Signatures
     tool_version: str | None
+    data_message: str | None = None
+    findings_withheld: bool = False
 
 
 def _variant(f: JsonFields, finding: JsonFields) -> VariantEntry:
@@ -389,6 +392,13 @@ def _source_text(value: Any) -> str:
     return str(value)
 
 
+def findings_withheld(data_check: Mapping[str, Any] | None) -> bool:
+    """The workflow's `data_check`: too little data and no opt-in, so no therapy is listed."""
+    if data_check is None:
+        return False
+    return not data_check.get("sufficient", True) and not data_check.get("allowed", False)
+
+
 def load_findings(path: Path) -> FindingsFile:
     """Read findings.json (contract v1 of `actionable match`); FormatError names the field."""
     top = JsonFields(path, "", load_json(path, "findings.json"))
@@ -417,6 +427,8 @@ def load_findings(path: Path) -> FindingsFile:
     tool_version = generated.get("version") if isinstance(generated, dict) else None
     tool_version = tool_version or top.obj.get("actionable_version")
     genome = top.str("genome", required=False) or "unknown"
+    data_check = top.obj_or_none("data_check")
+    data_message = data_check.str("message", required=False) if data_check else None
     return FindingsFile(
         path=path,
         sample=top.req_str("sample"),
@@ -428,4 +440,6 @@ def load_findings(path: Path) -> FindingsFile:
         findings=findings,
         signatures=signatures,
         tool_version=str(tool_version) if tool_version is not None else None,
+        data_message=data_message,
+        findings_withheld=findings_withheld(data_check.obj if data_check else None),
     )

@@ -57,9 +57,12 @@ def load_report_data(
     workflow_version: str | None = None,
     patient: str | None = None,
     qc_files: list[Path] | None = None,
+    pgx_unavailable: str | None = None,
 ) -> ReportData:
     doc = findings_doc(load_findings(findings))
-    data = ReportData(findings=doc, date=report_date(date), patient=patient)
+    data = ReportData(
+        findings=doc, date=report_date(date), patient=patient, pgx_unavailable=pgx_unavailable
+    )
     if workflow_version:
         data.workflow_version = workflow_version
     data.tumor_type_name = doc.tumor_type_name or tumour_type_name(doc.tumor_type)

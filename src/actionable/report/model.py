@@ -191,6 +191,8 @@ class FindingsDoc:
     findings: list[Finding]
     signatures: Signatures
     tool_version: str | None = None
+    data_message: str | None = None  # "insufficient data: ..." when there is too little
+    findings_withheld: bool = False  # too little data and no opt-in: no therapy listed
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ class ReportData:
     workflow_version: str = __version__
     tumor_type_name: str | None = None
     patient: str | None = None
+    pgx_unavailable: str | None = None  # why PGx could not run for this report
 
     @property
     def name(self) -> str:
@@ -346,6 +349,8 @@ def findings_doc(parsed: FindingsFile) -> FindingsDoc:
         findings=[_finding(f) for f in parsed.findings],
         signatures=parsed.signatures,
         tool_version=parsed.tool_version,
+        data_message=parsed.data_message,
+        findings_withheld=parsed.findings_withheld,
     )
 
 

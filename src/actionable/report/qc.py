@@ -21,7 +21,7 @@ from actionable.formats.mosdepth import (
     read_summary,
     read_thresholds,
 )
-from actionable.io.text import read_lines
+from actionable.formats.samtools_stats import read_summary_numbers
 
 MIN_DEPTH = 20
 
@@ -80,17 +80,7 @@ def discover_samples(dirs: Iterable[Path], files: Iterable[Path] = ()) -> list[s
 
 def read_samtools_stats(path: Path, qc: SampleQC) -> None:
     """Fill read counts and rates from the SN section of `samtools stats`."""
-    sn: dict[str, float] = {}
-    for line in read_lines(path, "QC file"):
-        if not line.startswith("SN\t"):
-            continue
-        fields = line.rstrip("\n").split("\t")
-        if len(fields) < 3:
-            continue
-        try:
-            sn[fields[1].rstrip(":")] = float(fields[2])
-        except ValueError:
-            continue
+    sn = read_summary_numbers(path)
     total = sn.get("raw total sequences")
     if not total:
         return

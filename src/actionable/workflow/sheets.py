@@ -101,6 +101,23 @@ def _sample_type_problems(path: Path, samples: pd.DataFrame) -> list[str]:
     return problems
 
 
+def _name_clash_problems(path: Path, samples: pd.DataFrame) -> list[str]:
+    """Cancer patients and germline samples share one namespace of report names
+    (results/report/{name}.html): a germline sample may not be named like a cancer patient."""
+    tumour_lines = {
+        row["patient"]: int(index) + 2
+        for index, row in samples.iterrows()
+        if row["type"] == "tumor"
+    }
+    return [
+        f"{path} line {int(index) + 2}: germline sample {row['sample']} has the name of "
+        f"cancer patient {row['sample']} (tumour on line {tumour_lines[row['sample']]}); "
+        "their reports would share one file: rename the sample or the patient"
+        for index, row in samples.iterrows()
+        if row["type"] == "germline" and row["sample"] in tumour_lines
+    ]
+
+
 def cancer_patients(samples: pd.DataFrame) -> list[CancerPatient]:
     """Patients with a tumour sample, in sheet order, each with its normal if there is one."""
     normals = {
@@ -151,6 +168,7 @@ def load_sheets(
             if not fastq.is_file():
                 problems.append(f"{line}, column {column}: file {row[column]} does not exist")
     problems += _sample_type_problems(samples_path, samples)
+    problems += _name_clash_problems(samples_path, samples)
     with_units = {sample for sample, _ in seen_units}
     for index, row in samples.iterrows():
         if row["sample"] not in with_units:
