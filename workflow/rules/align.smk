@@ -2,6 +2,8 @@ rule bwa_mem:
     input:
         r1="results/trimmed/{sample}.{unit}.R1.fastq.gz",
         r2="results/trimmed/{sample}.{unit}.R2.fastq.gz",
+        # bwa's index files are named after the FASTA, whose path is the index prefix
+        ref="results/reference/genome.fa",
         index=multiext(
             "results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"
         ),
@@ -17,10 +19,9 @@ rule bwa_mem:
     resources:
         # bwa's index (~6 GB for a human genome) + samtools sort's buffers (1.2 GB a thread)
         mem_mb=lambda wildcards, threads, attempt: (6000 + 1200 * threads) * attempt,
-        runtime=lambda wildcards, attempt: 1440 * attempt,
+        runtime=1440,
     params:
         read_group=read_group,
-        index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
         # sort's -m is per thread: 3/4 of the memory beyond bwa's index (sort overshoots
         # -m a little), shared by the sort threads; retries with more memory sort in RAM
         sort_mb=lambda wildcards, threads, resources: max(
@@ -29,7 +30,7 @@ rule bwa_mem:
     shell:
         # one stream, no SAM on disk: fixmate -m adds the mate tags markdup needs; sorted
         # per unit into a temporary BAM (fast compression, -l 1), merged per sample
-        "(bwa mem -t {threads} -R '{params.read_group}' {params.index:q} {input.r1:q} "
+        "(bwa mem -t {threads} -R '{params.read_group}' {input.ref:q} {input.r1:q} "
         "{input.r2:q} | samtools fixmate -m -u - - "
         "| samtools sort -@ {threads} -m {params.sort_mb}M -l 1 -T {output:q}.tmp "
         "-o {output:q} -) 2> {log:q}"
@@ -37,9 +38,11 @@ rule bwa_mem:
 
 rule merge_markdup:
     input:
-        sample_unit_bams,
+        bams=sample_unit_bams,
+        ref="results/reference/genome.fa",
+        fai="results/reference/genome.fa.fai",
     output:
-        bam="results/bam/{sample}.bam",
+        bam=ALIGNMENT,
         stats="results/qc/markdup/{sample}.txt",
     log:
         "logs/markdup/{sample}.log",
@@ -52,18 +55,23 @@ rule merge_markdup:
     threads: 4
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=lambda wildcards, attempt: 360 * attempt,
+        runtime=360,
+    params:
+        # CRAM: compressed against the reference, whose path and checksums go in the header
+        output_format=(
+            "--output-fmt cram --reference results/reference/genome.fa" if CRAM else ""
+        ),
     shell:
-        "(samtools merge -@ {threads} -u -o - {input} "
-        "| samtools markdup -@ {threads} -f {output.stats} -T {output.bam}.tmp - {output.bam}) "
-        "2> {log}"
+        "(samtools merge -@ {threads} -u -o - {input.bams} "
+        "| samtools markdup -@ {threads} -f {output.stats} -T {output.bam}.tmp "
+        "{params.output_format} - {output.bam}) 2> {log}"
 
 
 rule bam_index:
     input:
-        "results/bam/{sample}.bam",
+        ALIGNMENT,
     output:
-        "results/bam/{sample}.bam.bai",
+        ALIGNMENT_INDEX,
     log:
         "logs/bam_index/{sample}.log",
     group:

@@ -28,8 +28,8 @@ if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
         output:
@@ -43,7 +43,7 @@ if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
         threads: 2
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
-            runtime=lambda wildcards, attempt: 1440 * attempt,
+            runtime=1440,
         params:
             extra=config["calling"]["mpileup_extra"],
         shell:
@@ -55,8 +55,8 @@ elif CALLER == "bcftools":
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
             regions="results/reference/regions",
@@ -71,7 +71,7 @@ elif CALLER == "bcftools":
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
-            runtime=lambda wildcards, attempt: chunk_runtime(1440) * attempt,
+            runtime=chunk_runtime(1440),
         params:
             extra=config["calling"]["mpileup_extra"],
             keep=chunk_file(".bed"),
@@ -87,8 +87,8 @@ else:
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
             regions="results/reference/regions",
@@ -103,7 +103,7 @@ else:
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 8000 * attempt,
-            runtime=lambda wildcards, attempt: chunk_runtime(2880) * attempt,
+            runtime=chunk_runtime(2880),
         params:
             extra=config["calling"]["freebayes_extra"],
             blocks=chunk_file(".blocks"),

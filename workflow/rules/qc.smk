@@ -14,8 +14,8 @@ rule fastp:
         "../../envs/fastp.yaml"
     threads: 4
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        mem_mb=4000,
+        runtime=240,
     params:
         extra=config["fastp"]["extra"],
     shell:
@@ -38,8 +38,8 @@ rule fastqc:
         "../../envs/fastqc.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        mem_mb=2000,
+        runtime=240,
     shell:
         # FastQC names its output after the input file; link it under the unit's name first.
         "(mkdir -p fastqc_in fastqc_out && "
@@ -52,7 +52,7 @@ rule fastqc:
 
 rule samtools_stats:
     input:
-        bam="results/bam/{sample}.bam",
+        bam=ALIGNMENT,
         ref="results/reference/genome.fa",
     output:
         "results/qc/samtools_stats/{sample}.txt",
@@ -63,16 +63,17 @@ rule samtools_stats:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        runtime=240,
     shell:
         "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
 
 
 rule mosdepth:
     input:
-        bam="results/bam/{sample}.bam",
-        bai="results/bam/{sample}.bam.bai",
+        bam=ALIGNMENT,
+        bai=ALIGNMENT_INDEX,
         bed="results/reference/genes.bed",
+        ref="results/reference/genome.fa",
     output:
         "results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
         "results/qc/mosdepth/{sample}.mosdepth.region.dist.txt",
@@ -85,13 +86,14 @@ rule mosdepth:
         "../../envs/mosdepth.yaml"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        mem_mb=4000,
         runtime=120,
     params:
         prefix="results/qc/mosdepth/{sample}",
     shell:
         "mosdepth --threads {threads} --no-per-base --by {input.bed} "
-        "--thresholds 1,10,20,30 --fast-mode {params.prefix} {input.bam} 2> {log}"
+        "--thresholds 1,10,20,30 --fast-mode --fasta {input.ref} {params.prefix} {input.bam} "
+        "2> {log}"
 
 
 rule bcftools_stats:
