@@ -19,7 +19,7 @@ rule bwa_mem:
     resources:
         # bwa's index (~6 GB for a human genome) + samtools sort's buffers (1.2 GB a thread)
         mem_mb=lambda wildcards, threads, attempt: (6000 + 1200 * threads) * attempt,
-        runtime=1440,
+        runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
         read_group=read_group,
         # sort's -m is per thread: 3/4 of the memory beyond bwa's index (sort overshoots
@@ -55,7 +55,7 @@ rule merge_markdup:
     threads: 4
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=360,
+        runtime=lambda wildcards, attempt: 360 * attempt,
     params:
         # CRAM: compressed against the reference, whose path and checksums go in the header
         output_format=(

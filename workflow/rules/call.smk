@@ -43,7 +43,7 @@ if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
         threads: 2
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
-            runtime=1440,
+            runtime=lambda wildcards, attempt: 1440 * attempt,
         params:
             extra=config["calling"]["mpileup_extra"],
         shell:
@@ -71,7 +71,7 @@ elif CALLER == "bcftools":
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 4000 * attempt,
-            runtime=chunk_runtime(1440),
+            runtime=lambda wildcards, attempt: chunk_runtime(1440) * attempt,
         params:
             extra=config["calling"]["mpileup_extra"],
             keep=chunk_file(".bed"),
@@ -103,7 +103,7 @@ else:
         threads: 1
         resources:
             mem_mb=lambda wildcards, attempt: 8000 * attempt,
-            runtime=chunk_runtime(2880),
+            runtime=lambda wildcards, attempt: chunk_runtime(2880) * attempt,
         params:
             extra=config["calling"]["freebayes_extra"],
             blocks=chunk_file(".blocks"),

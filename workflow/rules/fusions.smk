@@ -16,7 +16,7 @@ rule delly_call:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=1440,
+        runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
         exclude=lambda wildcards, input: f"-x {input.exclude}" if input.exclude else "",
     shell:

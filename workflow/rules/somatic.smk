@@ -15,7 +15,7 @@ rule call_somatic:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=chunk_runtime(2880),
+        runtime=lambda wildcards, attempt: chunk_runtime(2880) * attempt,
     params:
         min_fraction=config["somatic"]["caller_min_fraction"],
         min_count=config["somatic"]["caller_min_count"],
