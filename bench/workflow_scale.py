@@ -22,7 +22,10 @@
 6. Times the dry run of 500 germline samples x 2 lanes against Snakemake's floor: a trivial
    chain of rules with the same number of jobs, measured in the same run.
 
-Prints one table and writes it, with the machine, to bench/RESULTS.md. Not a test.
+7. Projects the measured alignment and calling times linearly to a human genome.
+
+Prints one table and writes it, with the machine, to bench/RESULTS.md (--results); a run of
+10 Mb or more also fills the full-size table of README.md ("Performance"). Not a test.
 """
 
 from __future__ import annotations
@@ -68,6 +71,12 @@ SENSE_CODONS = [codon for codon in CODONS if codon not in STOP_CODONS]
 NORMAL, TUMOUR, PATIENT = "BENCH_N", "BENCH_T", "BENCH"
 TOOLS = ("bwa", "samtools", "bcftools", "freebayes", "delly", "mosdepth", "fastp", "wgsim")
 PLAN_SAMPLES, PLAN_LANES, FLOOR_STEPS = 500, 2, 19
+#: the projection: human genome size (Mb), chunks and threads a job on a cluster
+HUMAN_MB, CLUSTER_CHUNKS, CLUSTER_THREADS = 3100, 50, 16
+#: README.md markers around the table of the full-size run (>= FULL_SIZE_MB), which the
+#: bench fills in
+FULL_SIZE = ("<!-- bench: full-size results -->", "<!-- bench: end -->")
+FULL_SIZE_MB = 10
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,7 @@ class Somatic:
 @dataclass
 class Job:
     rule: str
-    files: list[str]  # outputs and logs
+    files: dict[str, list[str]]  # input, output, log
     command: str | None  # None: a Python step (script:), no bare-tool equivalent
 
 
@@ -398,17 +407,36 @@ def job_times(workdir: Path) -> dict[str, list[float]]:
 
 
 def planned_jobs(workdir: Path, cores: int) -> list[Job]:
-    """Every job of the run in an order Snakemake could run them, with its shell command."""
+    """Every job of the run, from Snakemake's dry run, with its shell command, in an order
+    that runs each job after the jobs making its inputs (the dry run prints the members of
+    a group job, indented, in name order)."""
     _, output = snakemake(workdir, cores, "--forceall", "--dry-run", "--printshellcmds")
     jobs: list[Job] = []
     for line in output.splitlines():
-        if match := re.match(r"^(?:local)?rule (\w+):$", line):
-            jobs.append(Job(match[1], [], None))
-        elif line.startswith(("    output: ", "    log: ")):
-            jobs[-1].files += line.split(": ", 1)[1].split(", ")
+        if match := re.match(r"^\s*(?:local)?rule (\w+):$", line):
+            jobs.append(Job(match[1], defaultdict(list), None))
+        elif match := re.match(r"^\s+(input|output|log): (.+)$", line):
+            jobs[-1].files[match[1]] += match[2].split(", ")
         elif line.startswith("Shell command: ") and line != "Shell command: None":
             jobs[-1].command = line.removeprefix("Shell command: ")
-    return [job for job in jobs if job.rule != "all"]
+    return dependency_order([job for job in jobs if job.rule != "all"])
+
+
+def dependency_order(jobs: list[Job]) -> list[Job]:
+    made_by = {path: job.rule for job in jobs for path in job.files["output"]}
+    ordered: list[Job] = []
+    made: set[str] = set()
+    waiting = list(jobs)
+    while waiting:
+        ready = next(
+            job
+            for job in waiting
+            if all(path in made or path not in made_by for path in job.files["input"])
+        )
+        waiting.remove(ready)
+        ordered.append(ready)
+        made.update(ready.files["output"])
+    return ordered
 
 
 def bare_floor(workdir: Path, floor: Path, jobs: list[Job], python_steps: float) -> float:
@@ -418,10 +446,11 @@ def bare_floor(workdir: Path, floor: Path, jobs: list[Job], python_steps: float)
     floor.mkdir(parents=True)
     total = python_steps
     for job in jobs:
-        for path in job.files:
+        written = job.files["output"] + job.files["log"]
+        for path in written:
             (floor / path).parent.mkdir(parents=True, exist_ok=True)
         if job.command is None:
-            for path in job.files:
+            for path in written:
                 copy = shutil.copytree if (workdir / path).is_dir() else shutil.copy2
                 copy(workdir / path, floor / path)
             continue
@@ -572,6 +601,35 @@ def planning(data: Path, plan: Path, cores: int) -> dict[str, float]:
     }
 
 
+# --- projection ----------------------------------------------------------------------------
+
+
+def projection(
+    times: dict[str, list[float]], genome_mb: float, cores: int
+) -> list[tuple[str, str]]:
+    """The measured steps scaled linearly to a human genome at the same depths (CLUSTER_CHUNKS
+    chunks and CLUSTER_THREADS threads a job on a cluster). Fixed costs (index loading,
+    start-up) are scaled too, so small genomes overestimate."""
+    factor = HUMAN_MB / genome_mb
+    align = sum(times["bwa_mem"]) * cores * factor / 3600
+    rows = [
+        (
+            f"projected to a human genome (x{factor:.0f}): alignment, tumour + normal",
+            f"{align:.0f} CPU-hours; {align / CLUSTER_THREADS:.1f} h at {CLUSTER_THREADS} "
+            "threads a unit (less with more units in parallel)",
+        )
+    ]
+    for rule, name in (("call_germline", "germline"), ("call_somatic", "somatic T/N")):
+        hours = sum(times[rule]) * factor / 3600
+        rows.append(
+            (
+                f"projected: {name} calling, one stream / calling.scatter {CLUSTER_CHUNKS}",
+                f"{hours:.1f} h / {60 * hours / CLUSTER_CHUNKS:.0f} min a chunk",
+            )
+        )
+    return rows
+
+
 # --- report --------------------------------------------------------------------------------
 
 
@@ -582,14 +640,15 @@ def tool_versions() -> list[str]:
             [tool, "--version"] if tool not in ("bwa", "wgsim") else [tool],
             capture_output=True,
             text=True,
+            errors="replace",
         )
         text = found.stdout + found.stderr
         match = re.search(
             r"(?:Version:?|version|v)\s*:?\s*v?(\d+\.\d+[\w.+-]*)", text
         ) or re.search(r"(\d+\.\d+[\w.+-]*)", text)
         versions.append(f"{tool} {match[1] if match else '?'}")
-    mason = run([str(SEQAN / "mason_variator"), "--version"])
-    versions.append(f"mason_variator {mason.split()[-1]}")
+    mason = re.search(r"version: (\S+)", run([str(SEQAN / "mason_variator"), "--version"]))
+    versions.append(f"mason_variator {mason[1] if mason else '?'}")
     versions.append(f"snakemake {run([sys.executable, '-m', 'snakemake', '--version']).strip()}")
     return versions
 
@@ -614,6 +673,14 @@ def machine() -> str:
     )
     cores = f"{os.cpu_count()} cores ({cpu})"
     return f"{cores}, {memory:.1f} GB RAM, {os_name}, Linux {platform.release()}"
+
+
+def fill_readme(readme: Path, text: str) -> None:
+    """Put a full-size run's table between the README's FULL_SIZE markers."""
+    start, end = FULL_SIZE
+    content = readme.read_text()
+    before, rest = content.split(start, 1)
+    write_atomic(readme, before + start + "\n" + text + rest[rest.index(end) :])
 
 
 def table(rows: Iterable[tuple[str, str]]) -> str:
@@ -683,6 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ", ".join(map(str, identical)),
         ),
         *accuracy(data, workdir),
+        *projection(times, args.genome_mb, args.cores),
         (
             f"dry run {PLAN_SAMPLES} samples x {PLAN_LANES} lanes ({plan['jobs']} jobs), "
             "wall / CPU",
@@ -708,6 +776,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"- Run: `--cores {args.cores}`, {size}, seed {args.seed}\n\n" + text
     )
     write_atomic(args.results, report)
+    if args.genome_mb >= FULL_SIZE_MB and args.results == REPO / "bench" / "RESULTS.md":
+        fill_readme(REPO / "README.md", f"Measured by `make bench` ({size}):\n\n" + text)
     return 0
 
 
