@@ -701,7 +701,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tumour-depth", type=float, default=100.0, help="depth of the tumour")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "scale", help="work directory")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "bench" / "scale",
+        help="work directory (simulated data of a size are kept and reused)",
+    )
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument(
         "--quick", action="store_true", help="a 1 Mb genome (smoke size; overrides --genome-mb)"
@@ -712,7 +717,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (SEQAN / "mason_variator").exists():
         sys.exit(f"{SEQAN}/mason_variator not found: apt-get install seqan-apps")
     out = args.out.resolve()
-    data = out / f"data-{args.genome_mb:g}mb-{args.depth:g}x-{args.tumour_depth:g}x"
+    data = out / (
+        f"data-{args.genome_mb:g}mb-{args.contigs}contigs-{args.depth:g}x-"
+        f"{args.tumour_depth:g}x-seed{args.seed}"
+    )
     simulate(data, args)
 
     workdir = out / "run"
