@@ -13,7 +13,7 @@ APT_PACKAGES := bwa samtools bcftools tabix fastp fastqc multiqc freebayes delly
 
 SLURM_PACKAGES := slurm-wlm munge
 
-.PHONY: setup tools venv demo test test-fast test-slurm lint format clean
+.PHONY: setup tools venv demo test test-fast test-slurm bench lint format clean
 
 setup: tools venv
 
@@ -48,6 +48,19 @@ test: setup
 # Unit, golden and robustness tests without a Snakemake run: seconds, for the edit-test loop.
 test-fast: venv
 	$(BIN)/pytest -q -m "not workflow" tests/unit tests/golden tests/robustness
+
+# The whole workflow on simulated data (mason_variator + wgsim) against the bare tools, the
+# simulator's truth and Snakemake's own planning floor; writes bench/RESULTS.md. Options:
+# make bench BENCH_ARGS="--genome-mb 10 --depth 30 --tumour-depth 100" (or "--quick": 1 Mb).
+BENCH_ARGS ?=
+bench: setup
+	@if [ ! -x /usr/lib/seqan/bin/mason_variator ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "make bench needs mason_variator: sudo apt-get install seqan-apps"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends seqan-apps >/dev/null; \
+	fi
+	$(BIN)/python bench/workflow_scale.py $(BENCH_ARGS)
 
 # The demo on a real one-node SLURM cluster on this machine, through profiles/slurm and
 # profiles/cluster-generic (needs root): installs slurm-wlm and munge, and

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pysam
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,3 +78,18 @@ def demo_config(workdir: Path) -> None:
         fields[3:5] = [str(REPO / f) for f in fields[3:5]]
         rows.append("\t".join(fields))
     (workdir / "units.tsv").write_text("\n".join(rows) + "\n")
+
+
+def records(path: Path) -> list[list[str]]:
+    """The data lines of a VCF, as fields (headers carry command lines and dates)."""
+    with pysam.VariantFile(str(path)) as vcf:
+        return [str(record).rstrip("\n").split("\t") for record in vcf]
+
+
+def assert_same_records(one: Path, other: Path) -> int:
+    """Record for record equal, every field (QUAL, INFO, samples) to the last digit."""
+    first, second = records(one), records(other)
+    assert len(first) == len(second), (one, len(first), len(second))
+    for a, b in zip(first, second, strict=True):
+        assert a == b, f"\n{a[:8]}\n{b[:8]}"
+    return len(first)

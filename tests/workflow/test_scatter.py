@@ -15,11 +15,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pysam
 import pytest
 import yaml
 
-from tests.support.workflow import DEMO, demo_config, snakemake
+from tests.support.workflow import DEMO, assert_same_records, demo_config, records, snakemake
 
 GERMLINE = "results/calls/DEMO_G1.germline.vcf.gz"
 SOMATIC = "results/somatic/DEMO_P2.somatic.vcf.gz"
@@ -46,21 +45,6 @@ def job_counts(result) -> dict[str, int]:
     text = result.stdout + result.stderr
     table = text.split("Job stats:", 1)[1].split("total", 1)[0]
     return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.M)}
-
-
-def records(path: Path) -> list[list[str]]:
-    """The data lines of a VCF, as fields (headers carry command lines and dates)."""
-    with pysam.VariantFile(str(path)) as vcf:
-        return [str(record).rstrip("\n").split("\t") for record in vcf]
-
-
-def assert_same_records(one: Path, other: Path) -> int:
-    """Record for record equal, every field (QUAL, INFO, samples) to the last digit."""
-    first, second = records(one), records(other)
-    assert len(first) == len(second), (one, len(first), len(second))
-    for a, b in zip(first, second, strict=True):
-        assert a == b, f"\n{a[:8]}\n{b[:8]}"
-    return len(first)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@ rule bwa_mem:
     input:
         r1="results/trimmed/{sample}.{unit}.R1.fastq.gz",
         r2="results/trimmed/{sample}.{unit}.R2.fastq.gz",
+        # bwa's index files are named after the FASTA, whose path is the index prefix
+        ref="results/reference/genome.fa",
         index=multiext(
             "results/reference/genome.fa", ".amb", ".ann", ".bwt", ".pac", ".sa"
         ),
@@ -20,7 +22,6 @@ rule bwa_mem:
         runtime=lambda wildcards, attempt: 1440 * attempt,
     params:
         read_group=read_group,
-        index=lambda wildcards, input: os.path.splitext(input.index[0])[0],
         # sort's -m is per thread: 3/4 of the memory beyond bwa's index (sort overshoots
         # -m a little), shared by the sort threads; retries with more memory sort in RAM
         sort_mb=lambda wildcards, threads, resources: max(
@@ -29,7 +30,7 @@ rule bwa_mem:
     shell:
         # one stream, no SAM on disk: fixmate -m adds the mate tags markdup needs; sorted
         # per unit into a temporary BAM (fast compression, -l 1), merged per sample
-        "(bwa mem -t {threads} -R {params.read_group:q} {params.index:q} {input.r1:q} "
+        "(bwa mem -t {threads} -R {params.read_group:q} {input.ref:q} {input.r1:q} "
         "{input.r2:q} | samtools fixmate -m -u - - "
         "| samtools sort -@ {threads} -m {params.sort_mb:q}M -l 1 -T {output:q}.tmp "
         "-o {output:q} -) 2> {log:q}"
@@ -37,9 +38,11 @@ rule bwa_mem:
 
 rule merge_markdup:
     input:
-        sample_unit_bams,
+        bams=sample_unit_bams,
+        ref="results/reference/genome.fa",
+        fai="results/reference/genome.fa.fai",
     output:
-        bam="results/bam/{sample}.bam",
+        bam=ALIGNMENT,
         stats="results/qc/markdup/{sample}.txt",
     log:
         "logs/markdup/{sample}.log",
@@ -53,17 +56,22 @@ rule merge_markdup:
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
         runtime=lambda wildcards, attempt: 360 * attempt,
+    params:
+        # CRAM: compressed against the reference, whose path and checksums go in the header
+        output_format=lambda wildcards, input: (
+            ["--output-fmt", "cram", "--reference", input.ref] if CRAM else []
+        ),
     shell:
-        "(samtools merge -@ {threads} -u -o - {input:q} "
-        "| samtools markdup -@ {threads} -f {output.stats:q} -T {output.bam:q}.tmp - {output.bam:q}) "
-        "2> {log:q}"
+        "(samtools merge -@ {threads} -u -o - {input.bams:q} "
+        "| samtools markdup -@ {threads} -f {output.stats:q} -T {output.bam:q}.tmp "
+        "{params.output_format:q} - {output.bam:q}) 2> {log:q}"
 
 
 rule bam_index:
     input:
-        "results/bam/{sample}.bam",
+        ALIGNMENT,
     output:
-        "results/bam/{sample}.bam.bai",
+        ALIGNMENT_INDEX,
     log:
         "logs/bam_index/{sample}.log",
     group:

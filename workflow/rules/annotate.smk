@@ -17,7 +17,7 @@ rule snpeff_annotate:
     threads: 1
     resources:
         mem_mb=snpeff_mem_mb,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        runtime=240,
     params:
         snpeff=lambda wildcards, resources: snpeff(resources),
         database=SNPEFF_DB,

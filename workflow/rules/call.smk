@@ -28,8 +28,8 @@ if CALLER == "bcftools" and not BCFTOOLS_BY_CHUNK:
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
         output:
@@ -55,8 +55,8 @@ elif CALLER == "bcftools":
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
             regions="results/reference/regions",
@@ -87,8 +87,8 @@ else:
 
     rule call_germline:
         input:
-            bam="results/bam/{sample}.bam",
-            bai="results/bam/{sample}.bam.bai",
+            bam=ALIGNMENT,
+            bai=ALIGNMENT_INDEX,
             ref="results/reference/genome.fa",
             fai="results/reference/genome.fa.fai",
             regions="results/reference/regions",

@@ -109,6 +109,19 @@ def snpeff(resources):
     return snpeff_command(snpeff_heap_mb(resources.mem_mb), USE_CONDA)
 
 
+# Lookups built once: input functions run for every job, so they only read dictionaries.
+UNIT_ROWS = units.to_dict("index")
+SAMPLE_UNITS = units.groupby(level="sample", sort=False)["unit"].agg(list).to_dict()
+
+# The final alignment of a sample: CRAM (align.cram, compressed against the reference, which
+# every reader of it is given) or BAM.
+CRAM = config["align"]["cram"]
+ALIGNMENT = "results/bam/{sample}.cram" if CRAM else "results/bam/{sample}.bam"
+ALIGNMENT_INDEX = (
+    "results/bam/{sample}.cram.crai" if CRAM else "results/bam/{sample}.bam.bai"
+)
+
+
 def options(text):
     """A configured option string (e.g. fastp.extra) as separate words, each quoted when
     it reaches a shell command (`{params.extra:q}`): what it holds is never run."""
@@ -116,7 +129,7 @@ def options(text):
 
 
 def unit_fastqs(wildcards):
-    unit = units.loc[(wildcards.sample, wildcards.unit)]
+    unit = UNIT_ROWS[(wildcards.sample, wildcards.unit)]
     return {"r1": unit["fq1"], "r2": unit["fq2"]}
 
 
@@ -127,11 +140,11 @@ def fastq_link(stem, path):
 
 def raw_fastq(wildcards):
     column = "fq1" if wildcards.read == "R1" else "fq2"
-    return units.loc[(wildcards.sample, wildcards.unit), column]
+    return UNIT_ROWS[(wildcards.sample, wildcards.unit)][column]
 
 
 def read_group(wildcards):
-    unit = units.loc[(wildcards.sample, wildcards.unit)]
+    unit = UNIT_ROWS[(wildcards.sample, wildcards.unit)]
     platform = unit["platform"] or config["align"]["platform"]
     sample, lane = wildcards.sample, wildcards.unit
     return f"@RG\\tID:{sample}.{lane}\\tSM:{sample}\\tLB:{sample}\\tPU:{lane}\\tPL:{platform}"
@@ -141,7 +154,7 @@ def sample_unit_bams(wildcards):
     return expand(
         "results/bam/units/{sample}.{unit}.bam",
         sample=wildcards.sample,
-        unit=units.loc[wildcards.sample, "unit"],
+        unit=SAMPLE_UNITS[wildcards.sample],
     )
 
 

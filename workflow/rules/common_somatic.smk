@@ -11,8 +11,8 @@ def cancer_patient(wildcards):
 def patient_bams(wildcards):
     names = patient_samples(wildcards.patient)
     return {
-        "bams": expand("results/bam/{sample}.bam", sample=names),
-        "bais": expand("results/bam/{sample}.bam.bai", sample=names),
+        "bams": expand(ALIGNMENT, sample=names),
+        "bais": expand(ALIGNMENT_INDEX, sample=names),
     }
 
 

@@ -26,8 +26,8 @@ rule pgx_sites:
 
 rule pgx_genotype:
     input:
-        bam="results/bam/{sample}.bam",
-        bai="results/bam/{sample}.bam.bai",
+        bam=ALIGNMENT,
+        bai=ALIGNMENT_INDEX,
         ref="results/reference/genome.fa",
         fai="results/reference/genome.fa.fai",
         sites="results/pgx/sites.tsv",
@@ -41,7 +41,7 @@ rule pgx_genotype:
         "../../envs/bcftools.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        mem_mb=2000,
         runtime=120,
     shell:
         # every allele-defining position gets a genotype call, reference included;

@@ -40,8 +40,8 @@ rule fastp:
         "../../envs/fastp.yaml"
     threads: 4
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        mem_mb=4000,
+        runtime=240,
     params:
         title="{sample} {unit}",
         extra=options(config["fastp"]["extra"]),
@@ -74,8 +74,8 @@ rule fastqc:
         "../../envs/fastqc.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        mem_mb=2000,
+        runtime=240,
     params:
         name=lambda wildcards, input: fastq_link(
             f"{wildcards.sample}.{wildcards.unit}.{wildcards.read}", input[0]
@@ -91,7 +91,7 @@ rule fastqc:
 
 rule samtools_stats:
     input:
-        bam="results/bam/{sample}.bam",
+        bam=ALIGNMENT,
         ref="results/reference/genome.fa",
     output:
         "results/qc/samtools_stats/{sample}.txt",
@@ -102,16 +102,17 @@ rule samtools_stats:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        runtime=240,
     shell:
         "samtools stats --reference {input.ref:q} {input.bam:q} > {output:q} 2> {log:q}"
 
 
 rule mosdepth:
     input:
-        bam="results/bam/{sample}.bam",
-        bai="results/bam/{sample}.bam.bai",
+        bam=ALIGNMENT,
+        bai=ALIGNMENT_INDEX,
         bed="results/reference/genes.bed",
+        ref="results/reference/genome.fa",
     output:
         "results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
         "results/qc/mosdepth/{sample}.mosdepth.region.dist.txt",
@@ -124,13 +125,14 @@ rule mosdepth:
         "../../envs/mosdepth.yaml"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        mem_mb=4000,
         runtime=120,
     params:
         prefix="results/qc/mosdepth/{sample}",
     shell:
         "mosdepth --threads {threads} --no-per-base --by {input.bed:q} "
-        "--thresholds 1,10,20,30 --fast-mode {params.prefix:q} {input.bam:q} 2> {log:q}"
+        "--thresholds 1,10,20,30 --fast-mode --fasta {input.ref:q} {params.prefix:q} "
+        "{input.bam:q} 2> {log:q}"
 
 
 rule bcftools_stats:

@@ -1,7 +1,8 @@
 rule mosdepth_callable:
     input:
-        bam="results/bam/{sample}.bam",
-        bai="results/bam/{sample}.bam.bai",
+        bam=ALIGNMENT,
+        bai=ALIGNMENT_INDEX,
+        ref="results/reference/genome.fa",
     output:
         bed="results/signatures/callable/{sample}.quantized.bed.gz",
         csi="results/signatures/callable/{sample}.quantized.bed.gz.csi",
@@ -13,15 +14,16 @@ rule mosdepth_callable:
         "../../envs/mosdepth.yaml"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 240 * attempt,
+        mem_mb=4000,
+        runtime=240,
     params:
         prefix="results/signatures/callable/{sample}",
         min_depth=config["signatures"]["min_depth"],
     shell:
         # two depth classes: LOW below min_depth, CALLABLE from min_depth up
         "MOSDEPTH_Q0=LOW MOSDEPTH_Q1=CALLABLE mosdepth --threads {threads} --no-per-base "
-        "--mapq 20 --quantize 0:{params.min_depth:q}: {params.prefix:q} {input.bam:q} 2> {log:q}"
+        "--mapq 20 --quantize 0:{params.min_depth:q}: --fasta {input.ref:q} {params.prefix:q} "
+        "{input.bam:q} 2> {log:q}"
 
 
 if not config["signatures"]["microsatellites"]:
