@@ -454,10 +454,24 @@ def bare_floor(workdir: Path, floor: Path, jobs: list[Job], python_steps: float)
                 copy = shutil.copytree if (workdir / path).is_dir() else shutil.copy2
                 copy(workdir / path, floor / path)
             continue
+        before = set(floor.iterdir())
         start = time.perf_counter()
         run(job.command, cwd=floor, env=python_env())
         total += time.perf_counter() - start
+        remove_scratch(set(floor.iterdir()) - before, {Path(path).parts[0] for path in written})
     return total
+
+
+def remove_scratch(entries: set[Path], kept: set[str]) -> None:
+    """What a job made beside its outputs (the scratch folders of a rule Snakemake runs in a
+    shadow directory, such as fastp's and FastQC's links): gone before the next job."""
+    for entry in entries:
+        if entry.name in kept:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 # --- 4. scatter ----------------------------------------------------------------------------
