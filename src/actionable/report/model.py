@@ -98,41 +98,15 @@ class ReportedEvidence:
         return self.direction.lower() in RESISTANCE
 
 
-@dataclass(frozen=True)
-class ReportedVariant:
-    chrom: str
-    pos: int
-    ref: str
-    alt: str
-    hgvsc: str | None
-    hgvsp: str | None
-    consequence: str | None
-    vaf: float | None
-    depth: int | None
-    alt_depth: int | None
-    transcript: str | None
-    principal_transcript: bool | None
-
-
-@dataclass(frozen=True)
-class ReportedFusion:
-    gene5p: str
-    gene3p: str
-    breakpoint5p: str | None
-    breakpoint3p: str | None
-    split_reads: int | None
-    paired_reads: int | None
-
-
 @dataclass
 class Finding:
     gene: str
     alteration: str
     match_kind: str
     match_detail: str | None
-    variant: ReportedVariant | None
+    variant: VariantEntry | None
     evidence: list[ReportedEvidence]
-    fusion: ReportedFusion | None = None
+    fusion: FusionEntry | None = None
     copy_number: float | None = None
     origin: str | None = None
 
@@ -277,34 +251,6 @@ class ReportData:
 # --------------------------------------------------------------------------- records
 
 
-def _reported_variant(v: VariantEntry) -> ReportedVariant:
-    return ReportedVariant(
-        chrom=v.chrom,
-        pos=v.pos,
-        ref=v.ref,
-        alt=v.alt,
-        hgvsc=v.hgvsc,
-        hgvsp=v.hgvsp,
-        consequence=v.consequence,
-        vaf=v.vaf,
-        depth=v.depth,
-        alt_depth=v.alt_depth,
-        transcript=v.transcript,
-        principal_transcript=v.principal_transcript,
-    )
-
-
-def _reported_fusion(f: FusionEntry) -> ReportedFusion:
-    return ReportedFusion(
-        gene5p=f.gene5p,
-        gene3p=f.gene3p,
-        breakpoint5p=f.breakpoint5p,
-        breakpoint3p=f.breakpoint3p,
-        split_reads=f.split_reads,
-        paired_reads=f.paired_reads,
-    )
-
-
 def _reported_evidence(e: EvidenceEntry) -> ReportedEvidence:
     return ReportedEvidence(
         therapy=e.therapy,
@@ -328,9 +274,9 @@ def _finding(f: FindingEntry) -> Finding:
         alteration=f.alteration,
         match_kind=f.match_kind,
         match_detail=f.match_detail,
-        variant=_reported_variant(f.variant) if f.variant is not None else None,
+        variant=f.variant,
         evidence=[_reported_evidence(e) for e in f.evidence],
-        fusion=_reported_fusion(f.fusion) if f.fusion is not None else None,
+        fusion=f.fusion,
         copy_number=f.copy_number,
         origin=f.origin,
     )
