@@ -58,8 +58,10 @@ rule merge_markdup:
         runtime=lambda wildcards, attempt: 360 * attempt,
     params:
         # CRAM: compressed against the reference, whose path and checksums go in the header
-        output_format=lambda wildcards, input: (
-            ["--output-fmt", "cram", "--reference", input.ref] if CRAM else []
+        output_format=(
+            ["--output-fmt", "cram", "--reference", "results/reference/genome.fa"]
+            if CRAM
+            else []
         ),
     shell:
         "(samtools merge -@ {threads} -u -o - {input.bams:q} "

@@ -9,7 +9,8 @@ rule check_reads:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 1000 * attempt,
+        # streams the reads: more memory cannot help a retry, more time can
+        mem_mb=1000,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
         python=PYTHON,
@@ -46,15 +47,18 @@ rule fastp:
         title="{sample} {unit}",
         extra=options(config["fastp"]["extra"]),
         python=PYTHON,
-        r1=lambda wildcards, input: fastq_link("fastp_in/R1", input.r1),
-        r2=lambda wildcards, input: fastq_link("fastp_in/R2", input.r2),
+        links=lambda wildcards, input: [
+            fastq_link("fastp_in/R1", input.r1),
+            fastq_link("fastp_in/R2", input.r2),
+        ],
     shell:
         # fastp writes its command line unescaped into its JSON report: it reads links with
         # plain names; then its report must count every read check_reads counted
         "(mkdir -p fastp_in && r1=$(readlink -f {input.r1:q}) && r2=$(readlink -f {input.r2:q}) && "
-        'ln -s "$r1" {params.r1:q} && ln -s "$r2" {params.r2:q} && '
-        "fastp --in1 {params.r1:q} --in2 {params.r2:q} --out1 {output.r1:q} --out2 {output.r2:q} "
-        "--detect_adapter_for_pe --thread {threads} --json {output.json:q} --html {output.html:q} "
+        'ln -s "$r1" {params.links[0]:q} && ln -s "$r2" {params.links[1]:q} && '
+        "fastp --in1 {params.links[0]:q} --in2 {params.links[1]:q} "
+        "--out1 {output.r1:q} --out2 {output.r2:q} --detect_adapter_for_pe --thread {threads} "
+        "--json {output.json:q} --html {output.html:q} "
         "--report_title {params.title:q} {params.extra:q} && {params.python:q} -m "
         "actionable.workflow.reads fastp --counts {input.counts:q} --report {output.json:q}) "
         "2> {log:q}"
