@@ -9,8 +9,7 @@ rule check_reads:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        # streams the reads: more memory cannot help a retry, more time can
-        mem_mb=1000,
+        mem_mb=lambda wildcards, attempt: 1000 * attempt,
         runtime=lambda wildcards, attempt: 240 * attempt,
     params:
         python=PYTHON,
