@@ -544,15 +544,15 @@ def accuracy(data: Path, workdir: Path) -> list[tuple[str, str]]:
 # --- 6. planning ---------------------------------------------------------------------------
 
 
-def timed(command: Sequence[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall and CPU seconds (user + system of the child) and the output of a command."""
+def timed(command: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of a command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    output = run(command, cwd=cwd, env=python_env())
+    run(command, cwd=cwd, env=python_env())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu, output
+    return wall, cpu
 
 
 def job_total(output: str) -> int:
@@ -613,8 +613,8 @@ def planning(data: Path, plan: Path, cores: int) -> dict[str, float]:
     assert job_total(run(floor_command, cwd=trivial)) == jobs
     ours, floor = [], []
     for _ in range(PLAN_REPEATS):
-        ours.append(timed(command, plan)[:2])
-        floor.append(timed(floor_command, trivial)[:2])
+        ours.append(timed(command, plan))
+        floor.append(timed(floor_command, trivial))
     return {
         "jobs": jobs,
         "wall": min(wall for wall, _ in ours),
